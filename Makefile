@@ -1,0 +1,36 @@
+# Two commands: `make run` serves the chat, `make test` runs the tests. Both set everything up first.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test setup index validate stats clean
+
+setup: $(STAMP)
+
+# CPU torch goes in first, so nothing later pulls a multi-GB CUDA build.
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -e ".[llm,test]"
+	touch $(STAMP)
+
+index: setup
+	$(BIN)/python -m index build
+
+run: index
+	$(BIN)/python app.py
+
+validate: setup
+	$(BIN)/python -m index validate
+
+stats: setup
+	$(BIN)/python -m index stats
+
+test: setup
+	$(BIN)/python -m index validate
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf .data $(VENV)

@@ -1,0 +1,123 @@
+"""Read a question for what retrieval needs: time constraints, list intent, ordinal intent, and the
+standalone form of a follow-up. Pure functions, no model."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.text import STOPWORDS, tokens
+from assistant.types import Turn
+
+_YEAR = r"(20[0-3]\d|19\d\d)"
+_RANGE = re.compile(rf"\b(?:between|from)\s+{_YEAR}\s+(?:and|to|until|through)\s+{_YEAR}\b|\b{_YEAR}\s*(?:-|–|—|to)\s*{_YEAR}\b", re.I)
+_BEFORE = re.compile(rf"\b(?:before|prior to|until|up to|by)\s+{_YEAR}\b", re.I)
+_SINCE = re.compile(rf"\b(?:since|after|from|starting in|beginning in)\s+{_YEAR}\b", re.I)
+_IN = re.compile(rf"\b{_YEAR}\b")
+_LIST = re.compile(r"^\s*(list|name|enumerate)\b|\bwhich\b.*\b(equipment|transfers?|exercises|agreements|summits|meetings|visits|incidents|events|milestones|vessels|ships)\b|\bwhat (?:were|are) the\b.*\b(milestones|events|transfers|exercises|agreements|summits|meetings|incidents)\b|\bwhat happened\b|\ball (?:the )?\w+", re.I)
+_FIRST = re.compile(r"\b(first|earliest|begin|began|start|started|initially)\b", re.I)
+_LATEST = re.compile(r"\b(latest|most recent|last|newest|recently)\b", re.I)
+_WHEN = re.compile(r"^\s*(when|what date|what year|on what date|in what year)\b|\bwhen (?:was|were|did|does)\b", re.I)
+_FOLLOW_UP = re.compile(r"^\s*(and|also|what about|how about|then|so)\b|\b(it|its|they|them|their|this|that|these|those|he|she)\b", re.I)
+
+# Words that name a category of timeline event, for list questions.
+CATEGORY_WORDS = {
+    "equipment-transfer": ("equipment", "transfer", "transferred", "aircraft", "radar", "vessel", "vessels", "ship", "ships", "tc-90", "helicopter"),
+    "exercise": ("exercise", "exercises", "drill", "drills", "maritime cooperative", "port call"),
+    "summit": ("summit", "summits", "leaders", "visit", "visits"),
+    "ministerial": ("ministerial", "minister", "ministers", "2+2"),
+    "agreement": ("agreement", "agreements", "memorandum", "accord", "treaty"),
+    "incident": ("incident", "incidents", "clash", "clashes", "water cannon", "collision"),
+    "policy": ("policy", "strategy", "strategies", "doctrine"),
+    "capacity-building": ("capacity building", "capacity-building", "training"),
+    "multilateral": ("multilateral", "trilateral"),
+}
+
+
+# The corpus uses both forms; a question may use either.
+GLOSSARY = {
+    "RAA": "Reciprocal Access Agreement",
+    "FOIP": "Free and Open Indo-Pacific",
+    "OSA": "Official Security Assistance",
+    "ACSA": "Acquisition and Cross-Servicing Agreement",
+    "GSOMIA": "General Security of Military Information Agreement",
+    "MRRV": "multi-role response vessel",
+    "PCG": "Philippine Coast Guard",
+    "JCG": "Japan Coast Guard",
+    "JMSDF": "Japan Maritime Self-Defense Force",
+    "JSDF": "Japan Self-Defense Forces",
+    "HADR": "humanitarian assistance and disaster relief",
+    "ODA": "official development assistance",
+    "SCS": "South China Sea",
+    "UNCLOS": "United Nations Convention on the Law of the Sea",
+    "2+2": "foreign and defense ministers",
+}
+
+
+def expand(text: str) -> str:
+    """Append the other form of every acronym or long name the text uses."""
+    extra = []
+    for short, long in GLOSSARY.items():
+        has_short = re.search(rf"(?<![\w+]){re.escape(short)}(?![\w+])", text)
+        has_long = long.lower() in text.lower()
+        if has_short and not has_long:
+            extra.append(long)
+        elif has_long and not has_short:
+            extra.append(short)
+    return f"{text} ({'; '.join(extra)})" if extra else text
+
+
+@dataclass(frozen=True)
+class QueryPlan:
+    text: str  # the question as retrieval should see it (standalone)
+    year_from: int | None = None
+    year_to: int | None = None
+    wants_list: bool = False
+    wants_first: bool = False
+    wants_latest: bool = False
+    wants_date: bool = False
+    categories: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def has_time(self) -> bool:
+        return self.year_from is not None or self.year_to is not None
+
+
+def plan(question: str) -> QueryPlan:
+    year_from = year_to = None
+    if m := _RANGE.search(question):
+        years = sorted(int(y) for y in m.groups() if y)
+        year_from, year_to = years[0], years[-1]
+    elif m := _BEFORE.search(question):
+        year_to = int(m.group(1)) - (0 if re.search(r"\b(until|up to|by)\b", m.group(0), re.I) else 1)
+    elif m := _SINCE.search(question):
+        year_from = int(m.group(1)) + (1 if m.group(0).lower().startswith("after") else 0)
+    elif years := _IN.findall(question):
+        year_from, year_to = min(map(int, years)), max(map(int, years))
+    lowered = question.lower()
+    categories = tuple(c for c, words in CATEGORY_WORDS.items() if any(re.search(rf"\b{re.escape(w)}\b", lowered) for w in words))
+    return QueryPlan(
+        text=expand(question),
+        year_from=year_from,
+        year_to=year_to,
+        wants_list=bool(_LIST.search(question)),
+        wants_first=bool(_FIRST.search(question)),
+        wants_latest=bool(_LATEST.search(question)),
+        wants_date=bool(_WHEN.search(question)),
+        categories=categories,
+    )
+
+
+def standalone_question(question: str, history: tuple[Turn, ...] | list[Turn]) -> str:
+    """Rewrite a follow-up ("and when did it enter into force?") into a question that stands
+    alone, by carrying over the content words of the previous user turn. No model needed."""
+    previous = [t.content for t in history if t.role == "user"]
+    if not previous or not _FOLLOW_UP.search(question):
+        return question
+    own = set(tokens(question))
+    carried = [w for w in re.findall(r"[A-Za-z0-9+.-]+", previous[-1]) if w.lower() not in STOPWORDS
+               and w.lower().strip(".?") not in own and len(w) > 1]
+    if not carried:
+        return question
+    body = re.sub(r"^\s*(and|also|so|then)\b[\s,]*", "", question, flags=re.I).rstrip("?").strip()
+    return f"{body} ({' '.join(carried).strip('?.')})?"

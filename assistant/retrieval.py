@@ -1,0 +1,196 @@
+"""Hybrid retrieval: dense vectors from Chroma and BM25 over the same documents, fused by
+reciprocal rank, with metadata filters. Also keeps the whole document table in memory, which the
+timeline questions (lists, date ranges) read directly instead of relying on similarity."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+from llama_index.core.retrievers import BaseRetriever
+from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
+
+from assistant.text import tokens
+from assistant.types import Source
+from index.embedding import Embedder
+
+_RRF_K = 60  # the usual constant from Cormack et al.; damps the head of each ranking
+
+
+def _unpack(value: str) -> tuple[str, ...]:
+    return tuple(v for v in (value or "").split("|") if v)
+
+
+def source_from_record(doc_id: str, text: str, meta: dict) -> Source:
+    kind = meta.get("kind", "chapter")
+    return Source(
+        kind=kind,
+        ref=meta.get("ref", doc_id),
+        chapter=meta.get("chapter") or None,
+        date=meta.get("date") or None,
+        title=meta.get("title", ""),
+        text=text,
+        doc_id=doc_id,
+        section=meta.get("section") or None,
+        page=meta.get("page") if (meta.get("page") or -1) >= 0 else None,
+        category=meta.get("category") or None,
+        actors=_unpack(meta.get("actors", "")),
+        urls=tuple(json.loads(meta["sources"])) if kind == "event" and meta.get("sources") else (),
+        events=_unpack(meta.get("events", "")),
+    )
+
+
+@dataclass(frozen=True)
+class RetrievalFilters:
+    chapters: tuple[str, ...] = ()  # a chapter id also matches its sub-chapters ("4" -> "4.3")
+    categories: tuple[str, ...] = ()
+    actors: tuple[str, ...] = ()
+    year_from: int | None = None
+    year_to: int | None = None
+    kinds: tuple[str, ...] = ()
+
+    def matches(self, source: Source, chapters: tuple[str, ...]) -> bool:
+        if self.kinds and source.kind not in self.kinds:
+            return False
+        if self.chapters and not any(c == f or c.startswith(f + ".") for c in chapters for f in self.chapters):
+            return False
+        if self.categories and source.category not in self.categories:
+            return False
+        if self.actors:
+            wanted = {a.lower() for a in self.actors}
+            if not wanted & {a.lower() for a in source.actors}:
+                return False
+        if self.year_from is not None or self.year_to is not None:
+            if not source.date:
+                return False
+            year = int(source.date[:4])
+            if self.year_from is not None and year < self.year_from:
+                return False
+            if self.year_to is not None and year > self.year_to:
+                return False
+        return True
+
+    @property
+    def empty(self) -> bool:
+        return self == RetrievalFilters()
+
+
+@dataclass
+class DocumentTable:
+    """Every document of the serving collection, in memory: the BM25 corpus and the timeline."""
+
+    sources: list[Source]
+    chapters: list[tuple[str, ...]] = field(default_factory=list)
+
+    @classmethod
+    def from_collection(cls, collection) -> "DocumentTable":
+        data = collection.get(include=["documents", "metadatas"])
+        sources, chapters = [], []
+        for doc_id, text, meta in zip(data["ids"], data["documents"], data["metadatas"]):
+            sources.append(source_from_record(doc_id, text, meta))
+            chapters.append(_unpack(meta.get("chapters", "")) or ((meta.get("chapter"),) if meta.get("chapter") else ()))
+        return cls(sources, chapters)
+
+    def events(self) -> list[Source]:
+        """Timeline events in date order."""
+        return sorted((s for s in self.sources if s.kind == "event"), key=lambda s: (s.date or "", s.ref))
+
+    def mask(self, filters: RetrievalFilters) -> np.ndarray:
+        return np.array([filters.matches(s, c) for s, c in zip(self.sources, self.chapters)], dtype=bool)
+
+
+class HybridRetriever(BaseRetriever):
+    """Dense + BM25 with reciprocal rank fusion. ``search`` returns typed :class:`Source` items;
+    ``_retrieve`` offers the same through llama-index's retriever interface."""
+
+    def __init__(self, collection, embedder: Embedder, table: DocumentTable, *, top_k: int = 6, depth: int = 30):
+        super().__init__()
+        self.collection = collection
+        self.embedder = embedder
+        self.table = table
+        self.top_k = top_k
+        self.depth = depth
+        self._index_of = {s.doc_id: i for i, s in enumerate(table.sources)}
+        import bm25s
+
+        self._bm25 = bm25s.BM25()
+        corpus_tokens = [tokens(f"{s.title} {s.text}") or ["_"] for s in table.sources]
+        self._bm25.index(corpus_tokens, show_progress=False)
+        self._vocab = set(self._bm25.vocab_dict)
+
+    def unknown_names(self, text: str) -> list[str]:
+        """Capitalised words of ``text`` (names, places) that no document contains."""
+        names = re.findall(r"(?<![\w.])[A-Z][a-zA-Z]{2,}", text)
+        return [n for n in names if not tokens(n) == [] and not set(tokens(n)) <= self._vocab]
+
+    # -- the two rankings ---------------------------------------------------------------
+    def dense(self, query: str, filters: RetrievalFilters, depth: int) -> list[tuple[int, float]]:
+        """(table index, cosine similarity), best first."""
+        where = _chroma_where(filters)
+        n = min(depth if filters.empty else max(depth * 4, 100), len(self.table.sources))
+        if n == 0:
+            return []
+        result = self.collection.query(
+            query_embeddings=[self.embedder.embed_query(query)], n_results=n, where=where, include=["distances"]
+        )
+        mask = self.table.mask(filters) if not filters.empty else None
+        ranked = []
+        for doc_id, distance in zip(result["ids"][0], result["distances"][0]):
+            i = self._index_of.get(doc_id)
+            if i is not None and (mask is None or mask[i]):
+                ranked.append((i, 1.0 - float(distance)))
+        return ranked[:depth]
+
+    def lexical(self, query: str, filters: RetrievalFilters, depth: int) -> list[tuple[int, float]]:
+        query_tokens = [t for t in tokens(query) if t in self._vocab]
+        if not query_tokens:
+            return []
+        scores = self._bm25.get_scores(query_tokens)
+        if not filters.empty:
+            scores = np.where(self.table.mask(filters), scores, 0.0)
+        best = np.argsort(-scores)[:depth]
+        return [(int(i), float(scores[i])) for i in best if scores[i] > 0]
+
+    # -- fusion ---------------------------------------------------------------------------
+    def search(self, query: str, filters: RetrievalFilters | None = None, top_k: int | None = None) -> list[Source]:
+        filters = filters or RetrievalFilters()
+        dense = self.dense(query, filters, self.depth)
+        lexical = self.lexical(query, filters, self.depth)
+        fused: dict[int, float] = {}
+        for ranking in (dense, lexical):
+            for rank, (i, _) in enumerate(ranking):
+                fused[i] = fused.get(i, 0.0) + 1.0 / (_RRF_K + rank + 1)
+        similarity = dict(dense)
+        order = sorted(fused, key=lambda i: -fused[i])[: top_k or self.top_k]
+        return [self._with_scores(i, fused[i], similarity.get(i, 0.0)) for i in order]
+
+    def _with_scores(self, i: int, score: float, similarity: float) -> Source:
+        from dataclasses import replace
+
+        return replace(self.table.sources[i], score=round(score, 6), similarity=round(similarity, 4))
+
+    def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
+        return [
+            NodeWithScore(node=TextNode(id_=s.doc_id, text=s.text, metadata={"kind": s.kind, "ref": s.ref,
+                                                                               "chapter": s.chapter, "date": s.date,
+                                                                               "title": s.title}), score=s.score)
+            for s in self.search(query_bundle.query_str)
+        ]
+
+
+def _chroma_where(filters: RetrievalFilters) -> dict | None:
+    """What Chroma can filter natively (scalar fields); the rest is masked in Python."""
+    clauses: list[dict] = []
+    if filters.kinds:
+        clauses.append({"kind": {"$in": list(filters.kinds)}})
+    if filters.categories:
+        clauses.append({"category": {"$in": list(filters.categories)}})
+    if filters.year_from is not None:
+        clauses.append({"year": {"$gte": filters.year_from}})
+    if filters.year_to is not None:
+        clauses.append({"year": {"$lte": filters.year_to}})
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}

@@ -1,0 +1,54 @@
+"""Small text utilities shared by retrieval and answering: tokens, sentences, dates and numbers."""
+
+from __future__ import annotations
+
+import re
+
+STOPWORDS = frozenset(
+    """a an and are as at be been being but by did do does doing for from had has have how i in into is it its
+    me my of on or so than that the their them then there these they this those to was were what when where which
+    who whom why will with would you your about after before during between since until also any all can could
+    should tell please give list show much many more most over under up down out our we us""".split()
+)
+
+_TOKEN = re.compile(r"[a-z0-9]+(?:[.-][a-z0-9]+)*")
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[A-Z0-9\"'(\[])")
+# Abbreviations that end in a period but do not end a sentence.
+_ABBREVIATIONS = ("U.S.", "Jr.", "Sr.", "Dr.", "Mr.", "Ms.", "No.", "St.", "Gen.", "Adm.", "Lt.", "Col.", "Sec.",
+                  "p.", "pp.", "approx.", "e.g.", "i.e.", "vs.", "Co.", "Ltd.", "Inc.", "Corp.")
+
+
+def stem(token: str) -> str:
+    """A deliberately light stemmer: plurals only, so 'vessels' finds 'vessel' but names stay intact."""
+    if len(token) > 4 and token.endswith("ies"):
+        return token[:-3] + "y"
+    if len(token) > 3 and token.endswith("s") and not token.endswith(("ss", "us", "is")):
+        return token[:-1]
+    return token
+
+
+def tokens(text: str, *, keep_stopwords: bool = False) -> list[str]:
+    words = _TOKEN.findall(text.lower().replace("’", "'"))
+    return [stem(w) for w in words if keep_stopwords or w not in STOPWORDS]
+
+
+def sentences(text: str) -> list[str]:
+    protected = text
+    for i, abbr in enumerate(_ABBREVIATIONS):
+        protected = protected.replace(abbr, f"\x00{i}\x00")
+    parts = _SENTENCE_END.split(" ".join(protected.split()))
+    restored = []
+    for part in parts:
+        for i, abbr in enumerate(_ABBREVIATIONS):
+            part = part.replace(f"\x00{i}\x00", abbr)
+        if part.strip():
+            restored.append(part.strip())
+    return restored
+
+
+_NUMBER = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?![\w])")
+
+
+def numbers(text: str) -> set[str]:
+    """Numbers as written (commas removed), e.g. {'1180', '16.5', '2024'}."""
+    return {m.group(1).replace(",", "") for m in _NUMBER.finditer(text)}

@@ -1,0 +1,62 @@
+"""Citation verification, the same for every backend: each sentence must cite a retrieved item,
+and every number, year or month it states must appear in the item(s) it cites."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.text import numbers, sentences
+from assistant.types import Source
+
+MARKER = re.compile(r"\[(\d{1,2})\]")
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+           "november", "december")
+
+
+@dataclass(frozen=True)
+class CheckedSentence:
+    text: str
+    markers: tuple[int, ...]  # 1-based, as written
+    supported: bool
+    reason: str = ""
+
+
+def _months(text: str) -> set[str]:
+    lowered = text.lower()
+    return {m for m in _MONTHS if re.search(rf"\b{m}\b", lowered)}
+
+
+def _evidence(source: Source) -> str:
+    return f"{source.title} {source.date or ''} {source.text}"
+
+
+def check_sentence(sentence: str, sources: list[Source]) -> CheckedSentence:
+    markers = tuple(int(m) for m in MARKER.findall(sentence))
+    if not markers:
+        return CheckedSentence(sentence, markers, False, "no citation marker")
+    bad = [m for m in markers if not 1 <= m <= len(sources)]
+    if bad:
+        return CheckedSentence(sentence, markers, False, f"marker [{bad[0]}] points at nothing retrieved")
+    claim = MARKER.sub("", sentence)
+    evidence = " ".join(_evidence(sources[m - 1]) for m in markers)
+    # ISO dates in the evidence ('2024-07-08') also count as their parts.
+    evidence_numbers = numbers(evidence) | {p.lstrip("0") or "0" for d in re.findall(r"\b\d{4}-\d{2}(?:-\d{2})?\b", evidence) for p in d.split("-")}
+    evidence_months = _months(evidence) | {_MONTHS[int(m) - 1] for m in re.findall(r"\b\d{4}-(0[1-9]|1[0-2])\b", evidence)}
+    missing = sorted(n for n in numbers(claim) if n not in evidence_numbers and n.lstrip("0") not in evidence_numbers)
+    if missing:
+        return CheckedSentence(sentence, markers, False, f"{missing[0]} is not in the cited text")
+    missing_months = sorted(_months(claim) - evidence_months)
+    if missing_months:
+        return CheckedSentence(sentence, markers, False, f"{missing_months[0].title()} is not in the cited text")
+    return CheckedSentence(sentence, markers, True)
+
+
+def check_answer(text: str, sources: list[Source]) -> list[CheckedSentence]:
+    """Check every sentence (list items count as sentences)."""
+    checked = []
+    for line in text.splitlines():
+        line = line.strip().lstrip("-*• ").strip()
+        if line and not line.endswith(":"):  # a list's heading introduces items, it claims nothing
+            checked.extend(check_sentence(s, sources) for s in sentences(line))
+    return checked

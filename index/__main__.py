@@ -1,0 +1,86 @@
+"""``python -m index {build,validate,stats}``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections import Counter
+
+from index import offline as _offline  # noqa: F401
+from index.corpus import CorpusError, load_corpus
+from index.settings import get_settings
+
+
+def _validate(settings) -> int:
+    _, issues = load_corpus(settings.corpus_dir, strict=False)
+    for issue in issues:
+        print(issue, file=sys.stderr)
+    if issues:
+        print(f"{len(issues)} problem(s) in {settings.corpus_dir}", file=sys.stderr)
+        return 1
+    corpus, _ = load_corpus(settings.corpus_dir)
+    print(f"ok: {len(corpus.chapters)} chapters, {len(corpus.events)} events in {settings.corpus_dir}")
+    return 0
+
+
+def _stats(settings) -> int:
+    corpus, issues = load_corpus(settings.corpus_dir, strict=False)
+    print(f"corpus: {settings.corpus_dir} ({len(issues)} validation problem(s))")
+    print(f"\nchapters: {len(corpus.chapters)}, words: {sum(c.word_count for c in corpus.chapters)}")
+    per_chapter = Counter(ch for e in corpus.events for ch in e.chapters)
+    print(f"  {'id':<5} {'words':>6} {'sections':>8} {'events':>6}  title")
+    for chapter in corpus.chapters:
+        print(f"  {chapter.id:<5} {chapter.word_count:>6} {len(chapter.sections):>8} {per_chapter[chapter.id]:>6}  {chapter.title}")
+    print(f"\nevents: {len(corpus.events)}")
+    print("  by year:     " + ", ".join(f"{y}: {n}" for y, n in sorted(Counter(e.year for e in corpus.events).items())))
+    print("  by category: " + ", ".join(f"{c}: {n}" for c, n in Counter(e.category for e in corpus.events).most_common()))
+    try:
+        from index.store import VectorStore
+
+        _, manifest = VectorStore(settings).open_current()
+        print(f"\nindex: build {manifest.build_id} ({manifest.built_at}), {manifest.counts}")
+    except Exception as exc:  # stats on the corpus are still useful without an index
+        print(f"\nindex: none ({exc})")
+    return 0
+
+
+def _build(settings, force: bool) -> int:
+    from index.build import build_index
+    from index.embedding import Embedder
+    from index.store import VectorStore
+
+    started = time.perf_counter()
+    store = VectorStore(settings)
+    try:
+        report = build_index(settings, Embedder(settings.embedding_model_path), store=store, force=force)
+    except CorpusError as exc:
+        print(f"build refused, the serving index is unchanged:\n{exc}", file=sys.stderr)
+        return 1
+    m = report.manifest
+    if report.skipped:
+        print(f"index up to date (build {m.build_id}, corpus {m.corpus_hash}); use --force to rebuild")
+    else:
+        counts = ", ".join(f"{k}: {v}" for k, v in m.counts.items())
+        print(f"built {m.build_id} in {time.perf_counter() - started:.1f} s ({counts}) -> {store.describe()}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m index", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    build = sub.add_parser("build", help="embed the corpus into a new index and make it current")
+    build.add_argument("--force", action="store_true", help="rebuild even if the corpus is unchanged")
+    sub.add_parser("validate", help="check the corpus; errors name file, line and field")
+    sub.add_parser("stats", help="events by year and category, words and events per chapter")
+    args = parser.parse_args(argv)
+    settings = get_settings()
+    if args.command == "build":
+        return _build(settings, args.force)
+    if args.command == "validate":
+        return _validate(settings)
+    return _stats(settings)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,105 @@
+"""Turn corpus records into index documents: passages that keep their chapter and heading path,
+and one document per timeline event."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from index.corpus import Corpus
+from index.records import Chapter, TimelineEvent, event_refs, strip_event_refs
+
+
+@dataclass(frozen=True)
+class IndexDocument:
+    id: str
+    text: str  # what is shown and cited
+    embed_text: str  # what is embedded: text with its title/heading, which anchors short passages
+    metadata: dict = field(default_factory=dict)
+
+
+def _packed(values) -> str:
+    """Chroma metadata must be scalar; lists are kept as '|a|b|' so a substring finds a member."""
+    return "|" + "|".join(values) + "|" if values else ""
+
+
+def event_document(event: TimelineEvent, study: str) -> IndexDocument:
+    return IndexDocument(
+        id=f"event:{event.id}",
+        text=event.text,
+        embed_text=f"{event.display_date} ({event.date}). {event.title}. {event.summary}",
+        metadata={
+            "kind": "event",
+            "ref": event.id,
+            "study": study,
+            "chapter": event.chapters[0] if event.chapters else "",
+            "chapters": _packed(event.chapters),
+            "section": "",
+            "title": event.title,
+            "date": event.date,
+            "year": event.year,
+            "category": event.category,
+            "actors": _packed(event.actors),
+            "sources": json.dumps(list(event.sources)),
+            "events": "",
+            "related": _packed(event.related),
+            "source": "corpus/timeline.yaml",
+            "page": -1,
+        },
+    )
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [p.strip() for p in text.split("\n\n") if p.strip()]
+
+
+def chapter_documents(chapter: Chapter, study: str, passage_words: int) -> list[IndexDocument]:
+    """Pack whole paragraphs into passages of about ``passage_words``; a long paragraph stands alone."""
+    documents: list[IndexDocument] = []
+    for section in chapter.sections:
+        heading = " › ".join(section.heading_path)
+        groups: list[list[str]] = []
+        words = 0
+        for paragraph in _paragraphs(section.text):
+            n = len(strip_event_refs(paragraph).split())
+            if groups and words + n <= passage_words:
+                groups[-1].append(paragraph)
+                words += n
+            else:
+                groups.append([paragraph])
+                words = n
+        for raw in ("\n\n".join(g) for g in groups):
+            text = "\n\n".join(strip_event_refs(p) for p in _paragraphs(raw))
+            refs = event_refs(raw)
+            documents.append(
+                IndexDocument(
+                    id=f"chapter:{chapter.id}:{len(documents)}",
+                    text=text,
+                    embed_text=f"{heading}. {text}",
+                    metadata={
+                        "kind": "chapter",
+                        "ref": chapter.id,
+                        "study": study,
+                        "chapter": chapter.id,
+                        "chapters": _packed([chapter.id]),
+                        "section": section.heading or "",
+                        "title": f"§{chapter.id} {chapter.title}" + (f" › {section.heading}" if section.heading else ""),
+                        "date": "",
+                        "year": 0,
+                        "category": "",
+                        "actors": "",
+                        "sources": json.dumps([section.source] if section.source else []),
+                        "events": _packed(dict.fromkeys(refs)),
+                        "related": "",
+                        "source": section.source,
+                        "page": section.page if section.page is not None else -1,
+                    },
+                )
+            )
+    return documents
+
+
+def corpus_documents(corpus: Corpus, study: str, passage_words: int) -> list[IndexDocument]:
+    documents = [d for c in corpus.chapters for d in chapter_documents(c, study, passage_words)]
+    documents += [event_document(e, study) for e in corpus.events]
+    return documents

@@ -1,0 +1,162 @@
+"""The vector store: Chroma, embedded (a directory) or a ``chroma run`` server, with atomic rebuilds.
+
+Every build writes a *new* collection and only then moves the ``current`` pointer, so a failed or
+interrupted build leaves the serving index untouched. Embedded mode keeps one Chroma directory per
+build under ``data_dir/builds`` (a crash cannot corrupt the directory being served); server mode
+keeps one collection per build and stores the pointer in a tiny collection's metadata.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from index import offline as _offline  # noqa: F401
+from index.settings import Settings
+
+_POINTER_COLLECTION = "pointer"
+
+
+class IndexMissing(RuntimeError):
+    """No index has been built yet (run ``python -m index build``)."""
+
+
+@dataclass(frozen=True)
+class Manifest:
+    build_id: str
+    study: str
+    corpus_hash: str
+    counts: dict
+    embedding_model: str
+    built_at: str
+    seconds: float
+
+    def to_json(self) -> str:
+        return json.dumps(self.__dict__, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> "Manifest":
+        return cls(**json.loads(text))
+
+
+def _chroma_settings():
+    from chromadb.config import Settings as ChromaSettings
+
+    return ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+
+
+def new_build_id() -> str:
+    return time.strftime("%Y%m%d-%H%M%S") + "-" + uuid.uuid4().hex[:6]
+
+
+class VectorStore:
+    """Where builds live and which one serves. One instance per process and data location."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self._server_client = None
+
+    # -- clients --------------------------------------------------------------------------
+    def _client(self, build_id: str):
+        import chromadb
+
+        if self.settings.store_mode == "server":
+            if self._server_client is None:
+                self._server_client = chromadb.HttpClient(
+                    host=self.settings.chroma_host, port=self.settings.chroma_port, settings=_chroma_settings()
+                )
+            return self._server_client
+        return chromadb.PersistentClient(path=str(self._build_dir(build_id)), settings=_chroma_settings())
+
+    def _build_dir(self, build_id: str) -> Path:
+        return self.settings.data_dir / "builds" / build_id
+
+    def _collection_name(self, build_id: str) -> str:
+        if self.settings.store_mode == "server":
+            return f"{self.settings.collection}-{build_id}"
+        return self.settings.collection
+
+    def describe(self) -> str:
+        if self.settings.store_mode == "server":
+            return f"chroma server {self.settings.chroma_host}:{self.settings.chroma_port}"
+        return f"embedded chroma in {self.settings.data_dir}"
+
+    # -- pointer --------------------------------------------------------------------------
+    def current_build_id(self) -> str | None:
+        if self.settings.store_mode == "server":
+            import chromadb.errors
+
+            try:
+                pointer = self._client("").get_collection(f"{self.settings.collection}-{_POINTER_COLLECTION}")
+            except (chromadb.errors.NotFoundError, ValueError):
+                return None
+            return (pointer.metadata or {}).get("current")
+        path = self.settings.data_dir / "CURRENT"
+        return path.read_text().strip() if path.exists() else None
+
+    def _set_current(self, build_id: str) -> None:
+        if self.settings.store_mode == "server":
+            name = f"{self.settings.collection}-{_POINTER_COLLECTION}"
+            client = self._client("")
+            client.get_or_create_collection(name, embedding_function=None).modify(metadata={"current": build_id})
+            return
+        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+        tmp = self.settings.data_dir / f".CURRENT.{os.getpid()}"
+        tmp.write_text(build_id + "\n")
+        os.replace(tmp, self.settings.data_dir / "CURRENT")  # atomic on POSIX
+
+    # -- builds ---------------------------------------------------------------------------
+    def create_build(self, build_id: str):
+        """A fresh, empty collection for a new build. We always pass our own vectors, so no
+        embedding function is attached (Chroma's default would download an ONNX model)."""
+        client = self._client(build_id)
+        return client.create_collection(
+            self._collection_name(build_id), embedding_function=None, metadata={"hnsw:space": "cosine"}
+        )
+
+    def commit_build(self, build_id: str, manifest: Manifest) -> None:
+        collection = self._client(build_id).get_collection(self._collection_name(build_id), embedding_function=None)
+        collection.modify(metadata={"manifest": manifest.to_json()})
+        previous = self.current_build_id()
+        self._set_current(build_id)
+        self._prune(keep={build_id, previous})
+
+    def abort_build(self, build_id: str) -> None:
+        if self.settings.store_mode == "server":
+            try:
+                self._client(build_id).delete_collection(self._collection_name(build_id))
+            except Exception:  # the collection may never have been created
+                pass
+            return
+        shutil.rmtree(self._build_dir(build_id), ignore_errors=True)
+
+    def _prune(self, keep: set) -> None:
+        """Drop old builds, keeping the new one and the one before (a process may still serve it)."""
+        if self.settings.store_mode == "server":
+            prefix = f"{self.settings.collection}-"
+            pointer = prefix + _POINTER_COLLECTION
+            client = self._client("")
+            for collection in client.list_collections():
+                name = getattr(collection, "name", collection)
+                if name.startswith(prefix) and name != pointer and name[len(prefix):] not in keep:
+                    client.delete_collection(name)
+            return
+        builds = self.settings.data_dir / "builds"
+        for path in builds.iterdir() if builds.exists() else ():
+            if path.name not in keep:
+                shutil.rmtree(path, ignore_errors=True)
+
+    # -- serving --------------------------------------------------------------------------
+    def open_current(self):
+        """The collection that serves now, and its manifest."""
+        build_id = self.current_build_id()
+        if not build_id:
+            raise IndexMissing(f"no index in {self.describe()}: run `python -m index build` (or `make index`)")
+        collection = self._client(build_id).get_collection(self._collection_name(build_id), embedding_function=None)
+        manifest = Manifest.from_json((collection.metadata or {})["manifest"])
+        return collection, manifest
