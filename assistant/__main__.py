@@ -24,7 +24,7 @@ def _print_human(answer) -> None:
     print(f"\n({answer.backend}, {answer.timings_ms['total']:.0f} ms)")
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, assistant=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m assistant", description="Ask the study assistant.")
     sub = parser.add_subparsers(dest="command", required=True)
     ask = sub.add_parser("ask", help="answer one question with citations")
@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     from index.store import IndexMissing
 
     try:
-        assistant = Assistant(get_settings())
+        assistant = assistant or Assistant(get_settings())
         answer = assistant.ask(args.question)
     except (InvalidQuestion, IndexMissing) as exc:
         print(f"error: {exc}", file=sys.stderr)

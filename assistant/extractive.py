@@ -63,7 +63,11 @@ class ExtractiveAnswerer:
             # The question asks for a date: lead with the best event's date and title.
             events = [i for i, s in enumerate(sources) if s.kind == "event" and s.date]
             if events:
-                lead_source = events[0]
+                # First/latest questions arrive ordered by date; otherwise the event whose title
+                # names what was asked about leads, not merely the nearest one.
+                lead_source = events[0] if plan.wants_first or plan.wants_latest else max(
+                    events, key=lambda i: (len(q & set(tokens(sources[i].title))) / max(1, len(q))
+                                           + sources[i].similarity + 0.3 / (i + 1)))
                 claims.append(Claim(event_headline(sources[lead_source]), lead_source))
                 own = [x for x in scored if x[1] == lead_source]
                 if own:  # the lead event's own detail comes before anything else

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import Stemmer
+
 STOPWORDS = frozenset(
     """a an and are as at be been being but by did do does doing for from had has have how i in into is it its
     me my of on or so than that the their them then there these they this those to was were what when where which
@@ -18,13 +20,12 @@ _ABBREVIATIONS = ("U.S.", "Jr.", "Sr.", "Dr.", "Mr.", "Ms.", "No.", "St.", "Gen.
                   "p.", "pp.", "approx.", "e.g.", "i.e.", "vs.", "Co.", "Ltd.", "Inc.", "Corp.")
 
 
+_STEMMER = Stemmer.Stemmer("english")
+
+
 def stem(token: str) -> str:
-    """A deliberately light stemmer: plurals only, so 'vessels' finds 'vessel' but names stay intact."""
-    if len(token) > 4 and token.endswith("ies"):
-        return token[:-3] + "y"
-    if len(token) > 3 and token.endswith("s") and not token.endswith(("ss", "us", "is")):
-        return token[:-1]
-    return token
+    """Snowball (Porter 2): 'signed', 'signing' and 'sign' meet; numbers and ids pass through."""
+    return token if any(c.isdigit() for c in token) else _STEMMER.stemWord(token)
 
 
 def tokens(text: str, *, keep_stopwords: bool = False) -> list[str]:

@@ -1,0 +1,45 @@
+"""Shared fixtures: one embedding-model load and one real Chroma build per test session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from index import offline as _offline  # noqa: F401
+from index.settings import PROJECT_ROOT, Settings
+
+CORPUS = PROJECT_ROOT / "corpus"
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    from index.embedding import Embedder
+
+    return Embedder()
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory) -> Settings:
+    """Settings for a store built from the real corpus in a temp dir."""
+    return Settings(_env_file=None, corpus_dir=CORPUS, data_dir=tmp_path_factory.mktemp("data"))
+
+
+@pytest.fixture(scope="session")
+def built(settings, embedder):
+    from index.build import build_index
+
+    return build_index(settings, embedder, progress=False)
+
+
+@pytest.fixture(scope="session")
+def assistant(settings, embedder, built):
+    from assistant.service import Assistant
+
+    return Assistant(settings, embedder=embedder)
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -1,0 +1,82 @@
+"""Index build against the real model and a real embedded Chroma store."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from index.build import build_index
+from index.corpus import CorpusError, load_corpus
+from index.documents import corpus_documents
+from index.settings import Settings
+from index.store import IndexMissing, VectorStore
+from tests.conftest import CORPUS, write
+
+
+def test_build_counts_match_the_corpus(built, settings):
+    corpus, _ = load_corpus(CORPUS)
+    documents = corpus_documents(corpus, settings.study, settings.passage_words)
+    counts = built.manifest.counts
+    assert counts["events"] == len(corpus.events)
+    assert counts["passages"] == len(documents) - len(corpus.events)
+    assert counts["chapters"] == len(corpus.chapters)
+    collection, manifest = VectorStore(settings).open_current()
+    assert collection.count() == counts["documents"]
+    assert manifest.embedding_model == "all-MiniLM-L6-v2"
+
+
+def test_passages_keep_chapter_heading_and_events(settings, built):
+    collection, _ = VectorStore(settings).open_current()
+    record = collection.get(where={"chapter": "4.3"}, include=["metadatas", "documents"])
+    metas = record["metadatas"]
+    assert metas and all(m["kind"] in ("chapter", "event") for m in metas)
+    passages = [m for m in metas if m["kind"] == "chapter"]
+    assert any(m["section"] for m in passages)
+    assert any(m["events"] for m in passages)
+    assert all("[events:" not in d for d in record["documents"])
+    event = collection.get(ids=["event:2024-07-08-raa-signed"], include=["metadatas"])["metadatas"][0]
+    assert event["date"] == "2024-07-08" and event["year"] == 2024 and "|Japan|" in event["actors"]
+
+
+def test_rebuild_is_idempotent(settings, embedder, built):
+    again = build_index(settings, embedder, progress=False)
+    assert again.skipped and again.manifest.build_id == built.manifest.build_id
+
+
+@pytest.fixture
+def scratch(tmp_path):
+    shutil.copytree(CORPUS, tmp_path / "corpus")
+    return Settings(_env_file=None, corpus_dir=tmp_path / "corpus", data_dir=tmp_path / "data")
+
+
+def test_forced_rebuild_gives_same_content_and_prunes_old_builds(scratch, embedder):
+    first = build_index(scratch, embedder, progress=False, force=True)
+    second = build_index(scratch, embedder, progress=False, force=True)
+    third = build_index(scratch, embedder, progress=False, force=True)
+    assert first.manifest.counts == second.manifest.counts == third.manifest.counts
+    builds = sorted(p.name for p in (scratch.data_dir / "builds").iterdir())
+    assert builds == sorted([second.manifest.build_id, third.manifest.build_id])
+
+
+def test_failed_build_leaves_the_old_index_serving(scratch, embedder, monkeypatch):
+    good = build_index(scratch, embedder, progress=False)
+    write(scratch.corpus_dir / "timeline.yaml", (scratch.corpus_dir / "timeline.yaml").read_text() + "- id: broken\n")
+    with pytest.raises(CorpusError):
+        build_index(scratch, embedder, progress=False)
+    collection, manifest = VectorStore(scratch).open_current()
+    assert manifest.build_id == good.manifest.build_id and collection.count() == good.manifest.counts["documents"]
+
+    # A crash half-way through writing (here: the embedder fails) also leaves it serving.
+    shutil.copy(CORPUS / "timeline.yaml", scratch.corpus_dir / "timeline.yaml")
+    write(scratch.corpus_dir / "chapters" / "6.md", (scratch.corpus_dir / "chapters" / "6.md").read_text() + "\nMore.\n")
+    monkeypatch.setattr(embedder, "embed", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("disk full")))
+    with pytest.raises(RuntimeError):
+        build_index(scratch, embedder, progress=False)
+    assert VectorStore(scratch).current_build_id() == good.manifest.build_id
+    assert [p.name for p in (scratch.data_dir / "builds").iterdir()] == [good.manifest.build_id]
+
+
+def test_missing_index_is_a_clear_error(tmp_path):
+    with pytest.raises(IndexMissing, match="python -m index build"):
+        VectorStore(Settings(_env_file=None, data_dir=tmp_path / "empty")).open_current()

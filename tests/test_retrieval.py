@@ -1,0 +1,40 @@
+"""Hybrid retrieval over the real index."""
+
+from __future__ import annotations
+
+from assistant.retrieval import RetrievalFilters
+
+
+def test_dense_and_bm25_both_find_the_raa_signing(assistant):
+    retriever = assistant.retriever
+    assert "event:2024-07-08-raa-signed" in [retriever.table.sources[i].doc_id for i, _ in retriever.dense("Reciprocal Access Agreement signing ceremony", RetrievalFilters(), 5)]
+    assert "event:2024-07-08-raa-signed" in [retriever.table.sources[i].doc_id for i, _ in retriever.lexical("Kamikawa Teodoro signed RAA", RetrievalFilters(), 5)]
+    top = retriever.search("When was the Reciprocal Access Agreement signed?")
+    raa = next(s for s in top[:3] if s.ref == "2024-07-08-raa-signed")
+    assert raa.similarity > 0.4 and raa.score > 0
+
+
+def test_items_keep_what_a_citation_needs(assistant):
+    for source in assistant.retriever.search("air surveillance radars Mitsubishi Electric"):
+        assert source.kind in ("chapter", "event") and source.title and source.text
+        if source.kind == "event":
+            assert source.date and source.urls and source.ref.startswith(source.date)
+        else:
+            assert source.chapter and source.ref == source.chapter
+
+
+def test_filters_by_year_category_chapter_and_actor(assistant):
+    search = assistant.retriever.search
+    in_2016 = search("defense cooperation", RetrievalFilters(year_from=2016, year_to=2016), top_k=10)
+    assert in_2016 and all(s.date.startswith("2016") for s in in_2016)
+    exercises = search("joint training at sea", RetrievalFilters(categories=("exercise",)), top_k=10)
+    assert exercises and all(s.category == "exercise" for s in exercises)
+    chapter4 = search("patrol vessels", RetrievalFilters(chapters=("4",), kinds=("chapter",)), top_k=10)
+    assert chapter4 and all(s.chapter.startswith("4.") for s in chapter4)
+    china = search("statement", RetrievalFilters(actors=("China",)), top_k=10)
+    assert china and all("China" in s.actors for s in china)
+
+
+def test_llama_index_retriever_interface(assistant):
+    nodes = assistant.retriever.retrieve("Vientiane Vision")
+    assert nodes and nodes[0].node.metadata["kind"] in ("chapter", "event") and nodes[0].score > 0
