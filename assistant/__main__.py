@@ -16,7 +16,8 @@ def _print_human(answer) -> None:
         print("\nSources:")
         for c in answer.citations:
             s = c.source
-            where = f"§{s.chapter}" + (f" › {s.section}" if s.section else "") if s.kind == "chapter" else s.ref
+            page = f", p. {s.page}" if s.page else ""
+            where = f"§{s.chapter}{page}" + (f" › {s.section}" if s.section else "") if s.kind == "chapter" else s.ref
             flag = "" if c.verified else "  (unverified)"
             print(f"  {c.marker} {where}: {s.title}{flag}")
             for url in s.urls:

@@ -95,8 +95,8 @@ class DocumentTable:
     chapters: list[tuple[str, ...]] = field(default_factory=list)
 
     @classmethod
-    def from_collection(cls, collection) -> "DocumentTable":
-        data = collection.get(include=["documents", "metadatas"])
+    def from_collection(cls, collection, study: str | None = None) -> "DocumentTable":
+        data = collection.get(where={"study": study} if study else None, include=["documents", "metadatas"])
         sources, chapters = [], []
         for doc_id, text, meta in zip(data["ids"], data["documents"], data["metadatas"]):
             sources.append(source_from_record(doc_id, text, meta))
@@ -115,8 +115,10 @@ class HybridRetriever(BaseRetriever):
     """Dense + BM25 with reciprocal rank fusion. ``search`` returns typed :class:`Source` items;
     ``_retrieve`` offers the same through llama-index's retriever interface."""
 
-    def __init__(self, collection, embedder: Embedder, table: DocumentTable, *, top_k: int = 6, depth: int = 30):
+    def __init__(self, collection, embedder: Embedder, table: DocumentTable, *, top_k: int = 6, depth: int = 30,
+                 study: str | None = None):
         super().__init__()
+        self.study = study
         self.collection = collection
         self.embedder = embedder
         self.table = table
@@ -138,7 +140,7 @@ class HybridRetriever(BaseRetriever):
     # -- the two rankings ---------------------------------------------------------------
     def dense(self, query: str, filters: RetrievalFilters, depth: int) -> list[tuple[int, float]]:
         """(table index, cosine similarity), best first."""
-        where = _chroma_where(filters)
+        where = _chroma_where(filters, self.study)
         n = min(depth if filters.empty else max(depth * 4, 100), len(self.table.sources))
         if n == 0:
             return []
@@ -190,9 +192,9 @@ class HybridRetriever(BaseRetriever):
         ]
 
 
-def _chroma_where(filters: RetrievalFilters) -> dict | None:
+def _chroma_where(filters: RetrievalFilters, study: str | None = None) -> dict | None:
     """What Chroma can filter natively (scalar fields); the rest is masked in Python."""
-    clauses: list[dict] = []
+    clauses: list[dict] = [{"study": study}] if study else []
     if filters.kinds:
         clauses.append({"kind": {"$in": list(filters.kinds)}})
     if filters.categories:

@@ -36,8 +36,9 @@ class Assistant:
         self.embedder = embedder or Embedder(settings.embedding_model_path)
         self.store = store or VectorStore(settings)
         collection, self.manifest = self.store.open_current()
-        self.table = DocumentTable.from_collection(collection)
-        self.retriever = HybridRetriever(collection, self.embedder, self.table, top_k=settings.top_k)
+        self.table = DocumentTable.from_collection(collection, settings.study)
+        self.retriever = HybridRetriever(collection, self.embedder, self.table, top_k=settings.top_k,
+                                         study=settings.study)
         self.extractive = ExtractiveAnswerer()
         self._backends: dict[str, LLMBackend | None] = dict(backends or {})
         self.retriever.dense("warm-up", RetrievalFilters(), 1)  # first inference is slow; pay it at start-up

@@ -6,6 +6,7 @@ import argparse
 import sys
 import time
 from collections import Counter
+from pathlib import Path
 
 from index import offline as _offline  # noqa: F401
 from index.corpus import CorpusError, load_corpus
@@ -39,7 +40,12 @@ def _stats(settings) -> int:
         from index.store import VectorStore
 
         _, manifest = VectorStore(settings).open_current()
-        print(f"\nindex: build {manifest.build_id} ({manifest.built_at}), {manifest.counts}")
+        print(f"\nindex: build {manifest.build_id} ({manifest.built_at}) in {VectorStore(settings).describe()}")
+        print("  " + ", ".join(f"{k}: {v}" for k, v in manifest.counts.items()))
+        for source in manifest.sources:
+            pages = f", {source['pages']} pages" if source.get("pages") else ""
+            print(f"  source {source['name']} ({source['kind']}{pages}, {source['sections']} sections, "
+                  f"study {source['study']}, {source['sha256'][:8]})")
     except Exception as exc:  # stats on the corpus are still useful without an index
         print(f"\nindex: none ({exc})")
     return 0
@@ -66,17 +72,61 @@ def _build(settings, force: bool) -> int:
     return 0
 
 
+def _add(settings, paths: list[str], study: str | None) -> int:
+    from index.embedding import Embedder
+    from index.ingest import add_files
+
+    result = add_files(settings, Embedder(settings.embedding_model_path), [Path(p) for p in paths], study=study)
+    for message in result.refused:
+        print(f"refused: {message}", file=sys.stderr)
+    for name in result.unchanged:
+        print(f"unchanged: {name} is already indexed")
+    for record in result.added:
+        pages = f", {record.pages} pages" if record.pages else ""
+        print(f"added: {record.name} ({record.kind}{pages}, {record.sections} sections, study {record.study})")
+    for record in result.replaced:
+        print(f"replaced: the earlier version of {record.name} ({record.sha256[:8]})")
+    if result.build:
+        m = result.build.manifest
+        print(f"index {m.build_id}: {m.counts['documents']} documents ({m.reused} reused)")
+    return 1 if result.refused else 0
+
+
+def _remove(settings, key: str) -> int:
+    from index.embedding import Embedder
+    from index.ingest import UnknownSource, remove_source
+
+    try:
+        gone, report = remove_source(settings, Embedder(settings.embedding_model_path), key)
+    except UnknownSource as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    for record in gone:
+        print(f"removed: {record.name} ({record.sha256[:8]})")
+    print(f"index {report.manifest.build_id}: {report.manifest.counts['documents']} documents")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m index", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     build = sub.add_parser("build", help="embed the corpus into a new index and make it current")
     build.add_argument("--force", action="store_true", help="rebuild even if the corpus is unchanged")
+    add = sub.add_parser("add", help="ingest report files (PDF, DOCX, HTML, Markdown) into the index")
+    add.add_argument("paths", nargs="+")
+    add.add_argument("--study", help="the study the files belong to (default: STUDY_STUDY)")
+    remove = sub.add_parser("remove", help="drop a source's passages (by file name or hash prefix)")
+    remove.add_argument("source")
     sub.add_parser("validate", help="check the corpus; errors name file, line and field")
     sub.add_parser("stats", help="events by year and category, words and events per chapter")
     args = parser.parse_args(argv)
     settings = get_settings()
     if args.command == "build":
         return _build(settings, args.force)
+    if args.command == "add":
+        return _add(settings, args.paths, args.study)
+    if args.command == "remove":
+        return _remove(settings, args.source)
     if args.command == "validate":
         return _validate(settings)
     return _stats(settings)

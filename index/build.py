@@ -1,11 +1,15 @@
-"""Build the index: corpus -> documents -> vectors -> a new Chroma collection -> swap it in."""
+"""Build the index: corpus (+ user sources) -> documents -> vectors -> a new Chroma collection -> swap.
+
+Every change, a rebuild, ``add`` or ``remove``, writes a complete new build and then moves the pointer,
+so the serving index is never half-changed. Vectors of unchanged documents are copied from the
+serving build, which makes small changes cheap."""
 
 from __future__ import annotations
 
 import hashlib
 import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from tqdm import tqdm
@@ -13,7 +17,8 @@ from tqdm import tqdm
 from index.corpus import load_corpus
 from index.documents import IndexDocument, corpus_documents
 from index.embedding import EMBEDDING_MODEL_NAME, Embedder
-from index.settings import Settings
+from index.settings import DEFAULT_STUDY, Settings
+from index.sources import SourceCache, SourceRecord, source_documents
 from index.store import Manifest, VectorStore, new_build_id
 
 _BATCH = 64
@@ -22,7 +27,7 @@ _BATCH = 64
 @dataclass(frozen=True)
 class BuildReport:
     manifest: Manifest
-    skipped: bool  # True when the serving index already matched the corpus
+    skipped: bool  # True when the serving index already matched the corpus and sources
 
 
 def corpus_hash(corpus_dir: Path, extra: str = "") -> str:
@@ -34,22 +39,46 @@ def corpus_hash(corpus_dir: Path, extra: str = "") -> str:
     return digest.hexdigest()[:16]
 
 
+def _embed_hash(text: str) -> str:
+    return hashlib.sha1(text.encode()).hexdigest()[:16]
+
+
+def _previous_vectors(store: VectorStore) -> dict[str, tuple[str, list[float]]]:
+    """id -> (embed hash, vector) from the serving build, to skip re-embedding unchanged documents."""
+    try:
+        collection, _ = store.open_current()
+        data = collection.get(include=["metadatas", "embeddings"])
+    except Exception:  # no serving build (or an unreadable one): embed everything
+        return {}
+    return {i: (m.get("embed_hash", ""), list(e)) for i, m, e in zip(data["ids"], data["metadatas"], data["embeddings"])}
+
+
 def write_documents(store: VectorStore, embedder: Embedder, documents: list[IndexDocument], *, study: str,
-                    content_hash: str, progress: bool = True) -> Manifest:
+                    content_hash: str, sources: list[dict] = (), progress: bool = True) -> Manifest:
     """Embed and write ``documents`` into a new build, then make it current. Atomic: on any error
     the half-written build is removed and the previous one keeps serving."""
     started = time.perf_counter()
+    previous = _previous_vectors(store)
     build_id = new_build_id()
+    reused = 0
     try:
         collection = store.create_build(build_id)
         bar = tqdm(total=len(documents), desc="Embedding", unit="doc", disable=not progress)
         for i in range(0, len(documents), _BATCH):
             batch = documents[i: i + _BATCH]
+            hashes = [_embed_hash(d.embed_text) for d in batch]
+            known = [previous.get(d.id) for d in batch]
+            missing = [j for j, (h, k) in enumerate(zip(hashes, known)) if not k or k[0] != h]
+            fresh = embedder.embed([batch[j].embed_text for j in missing]) if missing else []
+            vectors = [k[1] if k else None for k in known]
+            for j, vector in zip(missing, fresh):
+                vectors[j] = vector
+            reused += len(batch) - len(missing)
             collection.add(
                 ids=[d.id for d in batch],
                 documents=[d.text for d in batch],
-                metadatas=[d.metadata for d in batch],
-                embeddings=embedder.embed([d.embed_text for d in batch]),
+                metadatas=[{**d.metadata, "embed_hash": h} for d, h in zip(batch, hashes)],
+                embeddings=vectors,
             )
             bar.update(len(batch))
         bar.close()
@@ -59,10 +88,13 @@ def write_documents(store: VectorStore, embedder: Embedder, documents: list[Inde
             study=study,
             corpus_hash=content_hash,
             counts={"documents": len(documents), "passages": kinds["chapter"], "events": kinds["event"],
-                    "chapters": len({d.metadata["chapter"] for d in documents if d.metadata["kind"] == "chapter"})},
+                    "chapters": len({d.metadata["chapter"] for d in documents if d.metadata["chapter"]}),
+                    "sources": len(sources)},
             embedding_model=EMBEDDING_MODEL_NAME,
             built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             seconds=round(time.perf_counter() - started, 2),
+            sources=list(sources),
+            reused=reused,
         )
         store.commit_build(build_id, manifest)
         return manifest
@@ -71,10 +103,20 @@ def write_documents(store: VectorStore, embedder: Embedder, documents: list[Inde
         raise
 
 
-def build_index(settings: Settings, embedder: Embedder, *, store: VectorStore | None = None,
-                force: bool = False, progress: bool = True) -> BuildReport:
+def current_sources(store: VectorStore) -> list[SourceRecord]:
+    try:
+        _, manifest = store.open_current()
+    except Exception:  # no index yet: no sources
+        return []
+    return [SourceRecord(**s) for s in manifest.sources]
+
+
+def build_index(settings: Settings, embedder: Embedder, *, store: VectorStore | None = None, force: bool = False,
+                sources: list[SourceRecord] | None = None, progress: bool = True) -> BuildReport:
+    """Build from the corpus plus ``sources`` (default: the sources of the serving build)."""
     store = store or VectorStore(settings)
-    content_hash = corpus_hash(settings.corpus_dir, f"{settings.study}|{settings.passage_words}")
+    sources = current_sources(store) if sources is None else sources
+    content_hash = corpus_hash(settings.corpus_dir, "|".join([str(settings.passage_words)] + [s.sha256 + s.study for s in sources]))
     if not force:
         try:
             _, manifest = store.open_current()
@@ -83,7 +125,10 @@ def build_index(settings: Settings, embedder: Embedder, *, store: VectorStore | 
         except Exception:  # no index yet, or an unreadable one: build anew
             pass
     corpus, _ = load_corpus(settings.corpus_dir)  # raises CorpusError naming file, line and field
-    documents = corpus_documents(corpus, settings.study, settings.passage_words)
+    documents = corpus_documents(corpus, DEFAULT_STUDY, settings.passage_words)
+    cache = SourceCache(settings.data_dir)
+    for record in sources:
+        documents += source_documents(record, cache, settings.passage_words)
     manifest = write_documents(store, embedder, documents, study=settings.study, content_hash=content_hash,
-                               progress=progress)
+                               sources=[asdict(s) for s in sources], progress=progress)
     return BuildReport(manifest, skipped=False)

@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass, field
 
 from index.corpus import Corpus
-from index.records import Chapter, TimelineEvent, event_refs, strip_event_refs
+from index.records import CANONICAL_CHAPTERS, Chapter, ChapterSection, TimelineEvent, event_refs, strip_event_refs
 
 
 @dataclass(frozen=True)
@@ -54,9 +54,17 @@ def _paragraphs(text: str) -> list[str]:
 
 
 def chapter_documents(chapter: Chapter, study: str, passage_words: int) -> list[IndexDocument]:
-    """Pack whole paragraphs into passages of about ``passage_words``; a long paragraph stands alone."""
+    return section_documents(chapter.sections, study, passage_words, id_prefix=f"chapter:{chapter.id}")
+
+
+def section_documents(sections, study: str, passage_words: int, *, id_prefix: str,
+                      source_label: str = "") -> list[IndexDocument]:
+    """Pack whole paragraphs into passages of about ``passage_words``; a long paragraph stands alone.
+    Passages never cross a section (or, for PDFs, a page) boundary, so each keeps one heading and page."""
     documents: list[IndexDocument] = []
-    for section in chapter.sections:
+    for section in sections:
+        section: ChapterSection
+        canonical = section.chapter_id in CANONICAL_CHAPTERS
         heading = " › ".join(section.heading_path)
         groups: list[list[str]] = []
         words = 0
@@ -71,19 +79,21 @@ def chapter_documents(chapter: Chapter, study: str, passage_words: int) -> list[
         for raw in ("\n\n".join(g) for g in groups):
             text = "\n\n".join(strip_event_refs(p) for p in _paragraphs(raw))
             refs = event_refs(raw)
+            number = f"§{section.chapter_id} " if canonical else ""
+            title = f"{number}{section.chapter_title}" + (f" › {section.heading}" if section.heading else "")
             documents.append(
                 IndexDocument(
-                    id=f"chapter:{chapter.id}:{len(documents)}",
+                    id=f"{id_prefix}:{len(documents)}",
                     text=text,
                     embed_text=f"{heading}. {text}",
                     metadata={
                         "kind": "chapter",
-                        "ref": chapter.id,
+                        "ref": section.chapter_id,
                         "study": study,
-                        "chapter": chapter.id,
-                        "chapters": _packed([chapter.id]),
+                        "chapter": section.chapter_id if canonical else "",
+                        "chapters": _packed([section.chapter_id] if canonical else []),
                         "section": section.heading or "",
-                        "title": f"§{chapter.id} {chapter.title}" + (f" › {section.heading}" if section.heading else ""),
+                        "title": title + (f" ({source_label})" if source_label else ""),
                         "date": "",
                         "year": 0,
                         "category": "",

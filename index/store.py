@@ -13,7 +13,7 @@ import os
 import shutil
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from index import offline as _offline  # noqa: F401
@@ -35,13 +35,16 @@ class Manifest:
     embedding_model: str
     built_at: str
     seconds: float
+    sources: list = field(default_factory=list)  # SourceRecord dicts of the user files in this build
+    reused: int = 0  # documents whose vectors were carried over from the previous build
 
     def to_json(self) -> str:
         return json.dumps(self.__dict__, sort_keys=True)
 
     @classmethod
     def from_json(cls, text: str) -> "Manifest":
-        return cls(**json.loads(text))
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in json.loads(text).items() if k in known})
 
 
 def _chroma_settings():

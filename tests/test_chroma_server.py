@@ -1,0 +1,90 @@
+"""Scale-out: the same index and assistant against a real ``chroma run`` server on loopback."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from assistant.service import Assistant
+from index.build import build_index
+from index.settings import Settings
+from index.store import VectorStore
+from tests.conftest import CORPUS, write
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def chroma_server(tmp_path_factory):
+    port = _free_port()
+    chroma = Path(sys.executable).parent / "chroma"
+    proc = subprocess.Popen(
+        [str(chroma), "run", "--path", str(tmp_path_factory.mktemp("chroma")), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.3)
+    else:
+        proc.kill()
+        pytest.fail("chroma run did not start within 60 s")
+    yield port
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def server_settings(chroma_server, tmp_path_factory):
+    root = tmp_path_factory.mktemp("server-corpus")
+    import shutil
+
+    shutil.copytree(CORPUS, root / "corpus")
+    return Settings(_env_file=None, corpus_dir=root / "corpus", data_dir=root / "data",
+                    chroma_host="127.0.0.1", chroma_port=chroma_server)
+
+
+def test_settings_read_chroma_host_from_the_environment(monkeypatch):
+    monkeypatch.setenv("CHROMA_HOST", "127.0.0.1")
+    monkeypatch.setenv("CHROMA_PORT", "9999")
+    settings = Settings(_env_file=None)
+    assert settings.store_mode == "server" and settings.chroma_port == 9999
+
+
+def test_build_and_answer_through_the_server(server_settings, embedder, settings, built):
+    report = build_index(server_settings, embedder, progress=False)
+    assert report.manifest.counts == built.manifest.counts
+    assert VectorStore(server_settings).describe().startswith("chroma server")
+    assert not (server_settings.data_dir / "builds").exists()  # nothing was written locally
+
+    answer = Assistant(server_settings, embedder=embedder).ask("When was the Reciprocal Access Agreement signed?")
+    assert answer.answer.startswith("8 July 2024") and answer.citations[0].source.ref == "2024-07-08-raa-signed"
+    assert build_index(server_settings, embedder, progress=False).skipped
+
+
+def test_server_builds_are_atomic_and_pruned(server_settings, embedder):
+    import chromadb
+
+    good = build_index(server_settings, embedder, progress=False, force=True)
+    write(server_settings.corpus_dir / "timeline.yaml",
+          (server_settings.corpus_dir / "timeline.yaml").read_text() + "\n- id: broken\n")
+    with pytest.raises(Exception):
+        build_index(server_settings, embedder, progress=False)
+    assert VectorStore(server_settings).current_build_id() == good.manifest.build_id
+    client = chromadb.HttpClient(host="127.0.0.1", port=server_settings.chroma_port)
+    names = sorted(c.name if hasattr(c, "name") else c for c in client.list_collections())
+    assert f"study-{good.manifest.build_id}" in names and "study-pointer" in names and len(names) <= 3
