@@ -30,9 +30,12 @@ def _stats(settings) -> int:
     print(f"corpus: {settings.corpus_dir} ({len(issues)} validation problem(s))")
     print(f"\nchapters: {len(corpus.chapters)}, words: {sum(c.word_count for c in corpus.chapters)}")
     per_chapter = Counter(ch for e in corpus.events for ch in e.chapters)
-    print(f"  {'id':<5} {'words':>6} {'sections':>8} {'events':>6}  title")
+    print(f"  {'id':<5} {'words':>6} {'sections':>8} {'events':>6} {'linked':>6}  title")
     for chapter in corpus.chapters:
-        print(f"  {chapter.id:<5} {chapter.word_count:>6} {len(chapter.sections):>8} {per_chapter[chapter.id]:>6}  {chapter.title}")
+        linked = len({e for s in chapter.sections for e in s.events})
+        print(f"  {chapter.id:<5} {chapter.word_count:>6} {len(chapter.sections):>8} {per_chapter[chapter.id]:>6} "
+              f"{linked:>6}  {chapter.title}")
+    print("  (events: timeline events tagged with the chapter; linked: distinct events its paragraphs cite)")
     print(f"\nevents: {len(corpus.events)}")
     print("  by year:     " + ", ".join(f"{y}: {n}" for y, n in sorted(Counter(e.year for e in corpus.events).items())))
     print("  by category: " + ", ".join(f"{c}: {n}" for c, n in Counter(e.category for e in corpus.events).most_common()))
