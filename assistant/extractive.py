@@ -36,9 +36,13 @@ class ExtractiveAnswerer:
     def __init__(self, max_sentences: int = 4):
         self.max_sentences = max_sentences
 
-    def claims(self, question: str, plan: QueryPlan, sources: list[Source]) -> list[Claim]:
+    def claims(self, question: str, plan: QueryPlan, sources: list[Source],
+               semantic: dict[str, list[tuple[str, float]]] | None = None) -> list[Claim]:
+        """``semantic`` maps a source's doc id to its sentences with their cosine similarity to the
+        question (from the index's sentence vectors); without it, sentences are scored by words only."""
         if not sources:
             return []
+        semantic = semantic or {}
         q = set(tokens(question))
         doc_freq: dict[str, int] = {}
         for s in sources:
@@ -46,16 +50,19 @@ class ExtractiveAnswerer:
                 doc_freq[t] = doc_freq.get(t, 0) + 1
         weight = {t: math.log(1 + len(sources) / doc_freq.get(t, 0.5)) for t in q}
 
-        scored: list[tuple[float, int, str, float]] = []
+        rows: list[tuple[int, int, str, float, float]] = []  # rank, position, sentence, overlap, cosine
         for rank, source in enumerate(sources):
-            prior = 1.0 / (rank + 1)
-            body = _event_body(source) if source.kind == "event" else source.text
-            for position, sentence in enumerate(sentences(body)):
-                overlap = sum(weight[t] for t in q & set(tokens(sentence)))
-                scored.append((overlap + prior + (0.2 if position == 0 else 0.0), rank, sentence, overlap))
-        scored.sort(key=lambda x: -x[0])
-        # Supporting sentences must share real content with the question, not just rank well.
-        floor = 0.4 * max((x[3] for x in scored), default=0.0)
+            pairs = semantic.get(source.doc_id) or [(t, 0.0) for t in sentences(_event_body(source) if source.kind == "event" else source.text)]
+            for position, (sentence, cosine) in enumerate(pairs):
+                rows.append((rank, position, sentence, sum(weight[t] for t in q & set(tokens(sentence))), cosine))
+        top_overlap = max((r[3] for r in rows), default=0.0) or 1.0
+        scored = sorted(
+            ((r[4] + 0.5 * r[3] / top_overlap + 0.3 / (r[0] + 1) + (0.05 if r[1] == 0 else 0.0), r[0], r[2], r[3])
+             for r in rows),
+            key=lambda x: -x[0],
+        )
+        # Supporting sentences must be nearly as good an answer as the best one.
+        floor = 0.7 * scored[0][0] if scored else 0.0
 
         claims: list[Claim] = []
         lead_source = 0
@@ -72,15 +79,12 @@ class ExtractiveAnswerer:
                 own = [x for x in scored if x[1] == lead_source]
                 if own:  # the lead event's own detail comes before anything else
                     claims.append(Claim(own[0][2], lead_source))
-        # Support comes only from items nearly as close to the question as the best one.
-        best = max(s.similarity for s in sources)
-        eligible = {i for i, s in enumerate(sources) if i == lead_source or s.similarity >= 0.8 * best}
         per_source: dict[int, int] = {lead_source: len(claims) - 1} if claims else {}
-        for _, rank, sentence, overlap in scored:
+        for total, rank, sentence, _ in scored:
             if len(claims) >= self.max_sentences:
                 break
-            if claims and (overlap < floor or rank not in eligible):
-                continue
+            if claims and total < floor:
+                break
             if per_source.get(rank, 0) >= (2 if rank == lead_source else 1):
                 continue
             if any(sentence == c.text for c in claims):

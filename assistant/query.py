@@ -18,7 +18,7 @@ _LIST = re.compile(r"^\s*(list|name|enumerate)\b|\bwhich\b.*\b(equipment|transfe
 _FIRST = re.compile(r"\b(first|earliest|begin|began|start|started|initially)\b", re.I)
 _LATEST = re.compile(r"\b(latest|most recent|last|newest|recently)\b", re.I)
 _WHEN = re.compile(r"^\s*(when|what date|what year|on what date|in what year)\b|\bwhen (?:was|were|did|does)\b", re.I)
-_FOLLOW_UP = re.compile(r"^\s*(and|also|what about|how about|then|so)\b|\b(it|its|they|them|their|this|that|these|those|he|she)\b", re.I)
+_FOLLOW_UP = re.compile(r"^\s*(and|also|what about|how about|then|so)\b|\b(it|its|they|them|their|this|that|these|those|he|she|one|ones|there)\b", re.I)
 
 # Words that name a category of timeline event, for list questions.
 CATEGORY_WORDS = {
@@ -90,8 +90,14 @@ _ANCHOR_BETWEEN = re.compile(r"\bbetween\s+(.{3,60}?)\s+and\s+(.{3,60}?)(?=[?,.;
 _ANCHOR_ONE = re.compile(rf"\b(since|after|following|before|prior to|until|up to)\s+{_ANCHOR_TAIL}", re.I)
 
 
+_ABOUT_TIME = re.compile(r"\b(happen\w*|occur\w*|took place|take place|events?|milestones?|developments?|timeline|"
+                         r"what did .+ do|changed?)\b", re.I)
+
+
 def _anchors(question: str) -> tuple[tuple[str, str], ...]:
-    if m := _ANCHOR_BETWEEN.search(question):
+    """Named events used as time bounds. "between X and Y" is read as a span only in a question
+    about what happened ("between Japan and the Philippines" is not one)."""
+    if _ABOUT_TIME.search(question) and (m := _ANCHOR_BETWEEN.search(question)):
         if not re.fullmatch(r"\d{4}", m.group(1).strip()) and not re.fullmatch(r"\d{4}", m.group(2).strip()):
             return (("after", m.group(1).strip()), ("before", m.group(2).strip()))
     found = []

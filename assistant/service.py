@@ -22,7 +22,12 @@ MAX_QUESTION_CHARS = 2000
 REFUSAL = ("The study does not appear to cover this question: nothing in its chapters or timeline answers it "
            "closely enough to cite. The nearest material is listed under the sources.")
 _ORDINALS = {"first", "second", "third", "fourth", "fifth", "sixth"}
-LLM_CONTEXT_ITEMS = 4  # what fits a small model's 2k-token window with room to answer
+LLM_CONTEXT_ITEMS = 4
+# Refusal calibration, set from evals/questions.yaml runs (docs/benchmarks.md): below this best
+# similarity, the mean of that similarity and the evidence's coverage of the question's
+# (rarity-weighted) words must reach MIN_SUPPORT.
+CONFIDENT_SIMILARITY = 0.6
+MIN_SUPPORT = 0.43  # what fits a small model's 2k-token window with room to answer
 
 
 class InvalidQuestion(ValueError):
@@ -39,6 +44,7 @@ class Assistant:
         self.table = DocumentTable.from_collection(collection, settings.study)
         self.retriever = HybridRetriever(collection, self.embedder, self.table, top_k=settings.top_k,
                                          study=settings.study)
+        self.sentences = self.store.open_sentences(self.manifest.build_id)
         self.extractive = ExtractiveAnswerer()
         self._backends: dict[str, LLMBackend | None] = dict(backends or {})
         self.retriever.dense("warm-up", RetrievalFilters(), 1)  # first inference is slow; pay it at start-up
@@ -68,7 +74,8 @@ class Assistant:
         llm = self.backend(backend)
         standalone = self._standalone(question, tuple(history), llm)
         query = plan(standalone)
-        filters = self._resolve_time(_merge(filters or RetrievalFilters(), query), query)
+        chosen = filters or RetrievalFilters()  # the user's own filters are always hard
+        filters = self._resolve_time(_merge(chosen, query), query)
 
         if query.wants_list and (filters.has_time or query.categories):
             items = self.timeline_items(query, filters)
@@ -78,16 +85,17 @@ class Assistant:
                 yield {"type": "delta", "text": answer.answer}
                 yield {"type": "answer", "answer": self._finish(answer, standalone, started, retrieve_ms)}
                 return
-        retrieved = self.retriever.search(query.text, filters)
+        retrieved = self._search(query.text, filters, chosen)
         if query.wants_first or query.wants_latest:
             retrieved = _order_by_time(retrieved, latest=query.wants_latest and not query.wants_first)
         retrieve_ms = (time.perf_counter() - started) * 1000
 
-        if self._refuse(standalone, retrieved):
+        if self._refuse(standalone, retrieved) or self._outside_record(filters):
             answer = Answer(question, REFUSAL, retrieved=retrieved, refused=True)
             yield {"type": "delta", "text": REFUSAL}
         else:
-            answer = self._cited(question, self.extractive.claims(query.text, query, retrieved), retrieved)
+            semantic = self.retriever.sentence_scores(self.sentences, query.text, [s.doc_id for s in retrieved])
+            answer = self._cited(question, self.extractive.claims(query.text, query, retrieved, semantic), retrieved)
             if llm is None:
                 for sentence in sentences(answer.answer):
                     yield {"type": "delta", "text": sentence + " "}
@@ -143,12 +151,42 @@ class Assistant:
                 filters = replace(filters, **{relation: event.date})
         return filters
 
+    def _search(self, text: str, filters: RetrievalFilters, chosen: RetrievalFilters) -> list[Source]:
+        """A period named in a question that is not a list question is a preference, not a filter:
+        'Japan agreed in 2023 to finance the ships, right?' must still find the 2024 event that
+        corrects it. Results inside the period are fused with those under the user's filters alone."""
+        if filters == chosen:
+            return self.retriever.search(text, filters)
+        inside = self.retriever.search(text, filters)
+        anywhere = self.retriever.search(text, chosen)
+        score: dict[str, float] = {}
+        by_id: dict[str, Source] = {}
+        for ranking in (inside, inside, anywhere):  # inside counts double
+            for rank, source in enumerate(ranking):
+                score[source.doc_id] = score.get(source.doc_id, 0.0) + 1.0 / (60 + rank + 1)
+                by_id.setdefault(source.doc_id, source)
+        return [by_id[d] for d in sorted(score, key=lambda d: -score[d])][: self.settings.top_k]
+
+    def _outside_record(self, filters: RetrievalFilters) -> bool:
+        """A question about a period the record does not reach (e.g. 2026 when it ends in 2025)."""
+        events = self.table.events()
+        if not events or (filters.year_from is None and filters.year_to is None):
+            return False
+        first, last = int(events[0].date[:4]), int(events[-1].date[:4])
+        return (filters.year_from or first) > last or (filters.year_to or last) < first
+
     def _refuse(self, question: str, retrieved: list[Source]) -> bool:
-        """Weak evidence, or a question about a name the corpus never mentions (another country,
-        another person): the study does not cover it, however similar the nearest text looks."""
-        if not retrieved or max(s.similarity for s in retrieved) < self.settings.refusal_threshold:
+        """The study does not cover a question when the evidence is weak, when it names something the
+        corpus never mentions (another country, person), or when the nearest material, unless very
+        close, leaves most of what was asked about unaddressed ('GDP growth rate', 'warheads')."""
+        if not retrieved:
             return True
-        return bool(self.retriever.unknown_names(question))
+        best = max(s.similarity for s in retrieved)
+        if best < self.settings.refusal_threshold or self.retriever.unknown_names(question):
+            return True
+        if best >= CONFIDENT_SIMILARITY:
+            return False
+        return (best + self.retriever.coverage(question, retrieved[:3])) / 2 < MIN_SUPPORT
 
     def _cited(self, question: str, claims: list[Claim], retrieved: list[Source]) -> Answer:
         order: dict[int, str] = {}

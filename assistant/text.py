@@ -6,18 +6,17 @@ import re
 
 import Stemmer
 
+from index.sentences import sentences  # noqa: F401  (re-exported: one splitter for index and answers)
+
 STOPWORDS = frozenset(
     """a an and are as at be been being but by did do does doing for from had has have how i in into is it its
     me my of on or so than that the their them then there these they this those to was were what when where which
     who whom why will with would you your about after before during between since until also any all can could
-    should tell please give list show much many more most over under up down out our we us""".split()
+    should tell please give list show much many more most over under up down out our we us actually really right
+    mostly exactly just kind sort see say says said one ones thing things""".split()
 )
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:[.-][a-z0-9]+)*")
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[A-Z0-9\"'(\[])")
-# Abbreviations that end in a period but do not end a sentence.
-_ABBREVIATIONS = ("U.S.", "Jr.", "Sr.", "Dr.", "Mr.", "Ms.", "No.", "St.", "Gen.", "Adm.", "Lt.", "Col.", "Sec.",
-                  "p.", "pp.", "approx.", "e.g.", "i.e.", "vs.", "Co.", "Ltd.", "Inc.", "Corp.")
 
 
 _STEMMER = Stemmer.Stemmer("english")
@@ -31,20 +30,6 @@ def stem(token: str) -> str:
 def tokens(text: str, *, keep_stopwords: bool = False) -> list[str]:
     words = _TOKEN.findall(text.lower().replace("’", "'"))
     return [stem(w) for w in words if keep_stopwords or w not in STOPWORDS]
-
-
-def sentences(text: str) -> list[str]:
-    protected = text
-    for i, abbr in enumerate(_ABBREVIATIONS):
-        protected = protected.replace(abbr, f"\x00{i}\x00")
-    parts = _SENTENCE_END.split(" ".join(protected.split()))
-    restored = []
-    for part in parts:
-        for i, abbr in enumerate(_ABBREVIATIONS):
-            part = part.replace(f"\x00{i}\x00", abbr)
-        if part.strip():
-            restored.append(part.strip())
-    return restored
 
 
 _NUMBER = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?![\w])")

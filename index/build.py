@@ -19,7 +19,8 @@ from index.documents import IndexDocument, corpus_documents
 from index.embedding import EMBEDDING_MODEL_NAME, Embedder
 from index.settings import DEFAULT_STUDY, Settings
 from index.sources import SourceCache, SourceRecord, source_documents
-from index.store import Manifest, VectorStore, new_build_id
+from index.sentences import sentences
+from index.store import SENTENCES, Manifest, VectorStore, new_build_id
 
 _BATCH = 64
 
@@ -43,14 +44,43 @@ def _embed_hash(text: str) -> str:
     return hashlib.sha1(text.encode()).hexdigest()[:16]
 
 
-def _previous_vectors(store: VectorStore) -> dict[str, tuple[str, list[float]]]:
-    """id -> (embed hash, vector) from the serving build, to skip re-embedding unchanged documents."""
+def _previous_vectors(store: VectorStore, part: str = "") -> dict[str, tuple[str, list[float]]]:
+    """id -> (embed hash, vector) from the serving build, to skip re-embedding unchanged texts."""
     try:
-        collection, _ = store.open_current()
+        collection, manifest = store.open_current()
+        if part:
+            collection = store.open_sentences(manifest.build_id)
         data = collection.get(include=["metadatas", "embeddings"])
     except Exception:  # no serving build (or an unreadable one): embed everything
         return {}
     return {i: (m.get("embed_hash", ""), list(e)) for i, m, e in zip(data["ids"], data["metadatas"], data["embeddings"])}
+
+
+def _write(collection, embedder: Embedder, records: list[tuple[str, str, str, dict]], previous: dict,
+           bar: tqdm) -> int:
+    """Add (id, stored text, embedded text, metadata) records in batches, embedding only what
+    changed since the previous build; returns how many vectors were reused."""
+    reused = 0
+    for i in range(0, len(records), _BATCH):
+        batch = records[i: i + _BATCH]
+        hashes = [_embed_hash(r[2]) for r in batch]
+        known = [previous.get(r[0]) for r in batch]
+        missing = [j for j, (h, k) in enumerate(zip(hashes, known)) if not k or k[0] != h]
+        fresh = embedder.embed([batch[j][2] for j in missing]) if missing else []
+        vectors = [k[1] if k else None for k in known]
+        for j, vector in zip(missing, fresh):
+            vectors[j] = vector
+        reused += len(batch) - len(missing)
+        collection.add(ids=[r[0] for r in batch], documents=[r[1] for r in batch],
+                       metadatas=[{**r[3], "embed_hash": h} for r, h in zip(batch, hashes)], embeddings=vectors)
+        bar.update(len(batch))
+    return reused
+
+
+def sentence_records(documents: list[IndexDocument]) -> list[tuple[str, str, str, dict]]:
+    """One record per citable sentence, so answers can pick sentences by meaning, not only words."""
+    return [(f"{d.id}#{n}", text, text, {"doc": d.id, "n": n, "study": d.metadata["study"]})
+            for d in documents for n, text in enumerate(sentences(d.citable))]
 
 
 def write_documents(store: VectorStore, embedder: Embedder, documents: list[IndexDocument], *, study: str,
@@ -58,30 +88,14 @@ def write_documents(store: VectorStore, embedder: Embedder, documents: list[Inde
     """Embed and write ``documents`` into a new build, then make it current. Atomic: on any error
     the half-written build is removed and the previous one keeps serving."""
     started = time.perf_counter()
-    previous = _previous_vectors(store)
     build_id = new_build_id()
-    reused = 0
     try:
-        collection = store.create_build(build_id)
-        bar = tqdm(total=len(documents), desc="Embedding", unit="doc", disable=not progress)
-        for i in range(0, len(documents), _BATCH):
-            batch = documents[i: i + _BATCH]
-            hashes = [_embed_hash(d.embed_text) for d in batch]
-            known = [previous.get(d.id) for d in batch]
-            missing = [j for j, (h, k) in enumerate(zip(hashes, known)) if not k or k[0] != h]
-            fresh = embedder.embed([batch[j].embed_text for j in missing]) if missing else []
-            vectors = [k[1] if k else None for k in known]
-            for j, vector in zip(missing, fresh):
-                vectors[j] = vector
-            reused += len(batch) - len(missing)
-            collection.add(
-                ids=[d.id for d in batch],
-                documents=[d.text for d in batch],
-                metadatas=[{**d.metadata, "embed_hash": h} for d, h in zip(batch, hashes)],
-                embeddings=vectors,
-            )
-            bar.update(len(batch))
-        bar.close()
+        records = [(d.id, d.text, d.embed_text, d.metadata) for d in documents]
+        with tqdm(total=len(records), desc="Embedding passages", unit="doc", disable=not progress) as bar:
+            reused = _write(store.create_build(build_id), embedder, records, _previous_vectors(store), bar)
+        records = sentence_records(documents)
+        with tqdm(total=len(records), desc="Embedding sentences", unit="sentence", disable=not progress) as bar:
+            _write(store.create_build(build_id, SENTENCES), embedder, records, _previous_vectors(store, SENTENCES), bar)
         kinds = Counter(d.metadata["kind"] for d in documents)
         manifest = Manifest(
             build_id=build_id,

@@ -16,6 +16,11 @@ class IndexDocument:
     text: str  # what is shown and cited
     embed_text: str  # what is embedded: text with its title/heading, which anchors short passages
     metadata: dict = field(default_factory=dict)
+    body: str = ""  # the citable prose (an event's summary without its date line); default: text
+
+    @property
+    def citable(self) -> str:
+        return self.body or self.text
 
 
 def _packed(values) -> str:
@@ -28,6 +33,7 @@ def event_document(event: TimelineEvent, study: str) -> IndexDocument:
         id=f"event:{event.id}",
         text=event.text,
         embed_text=f"{event.display_date} ({event.date}). {event.title}. {event.summary}",
+        body=event.summary,
         metadata={
             "kind": "event",
             "ref": event.id,

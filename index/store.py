@@ -20,6 +20,7 @@ from index import offline as _offline  # noqa: F401
 from index.settings import Settings
 
 _POINTER_COLLECTION = "pointer"
+SENTENCES = "sentences"  # companion collection: one vector per citable sentence
 
 
 class IndexMissing(RuntimeError):
@@ -79,10 +80,12 @@ class VectorStore:
     def _build_dir(self, build_id: str) -> Path:
         return self.settings.data_dir / "builds" / build_id
 
-    def _collection_name(self, build_id: str) -> str:
+    def _collection_name(self, build_id: str, part: str = "") -> str:
+        """``part`` names a companion collection of the same build ("sentences")."""
+        suffix = f"-{part}" if part else ""
         if self.settings.store_mode == "server":
-            return f"{self.settings.collection}-{build_id}"
-        return self.settings.collection
+            return f"{self.settings.collection}-{build_id}{suffix}"
+        return self.settings.collection + suffix
 
     def describe(self) -> str:
         if self.settings.store_mode == "server":
@@ -114,12 +117,12 @@ class VectorStore:
         os.replace(tmp, self.settings.data_dir / "CURRENT")  # atomic on POSIX
 
     # -- builds ---------------------------------------------------------------------------
-    def create_build(self, build_id: str):
+    def create_build(self, build_id: str, part: str = ""):
         """A fresh, empty collection for a new build. We always pass our own vectors, so no
         embedding function is attached (Chroma's default would download an ONNX model)."""
         client = self._client(build_id)
         return client.create_collection(
-            self._collection_name(build_id), embedding_function=None, metadata={"hnsw:space": "cosine"}
+            self._collection_name(build_id, part), embedding_function=None, metadata={"hnsw:space": "cosine"}
         )
 
     def commit_build(self, build_id: str, manifest: Manifest) -> None:
@@ -131,10 +134,11 @@ class VectorStore:
 
     def abort_build(self, build_id: str) -> None:
         if self.settings.store_mode == "server":
-            try:
-                self._client(build_id).delete_collection(self._collection_name(build_id))
-            except Exception:  # the collection may never have been created
-                pass
+            for part in ("", SENTENCES):
+                try:
+                    self._client(build_id).delete_collection(self._collection_name(build_id, part))
+                except Exception:  # the collection may never have been created
+                    pass
             return
         shutil.rmtree(self._build_dir(build_id), ignore_errors=True)
 
@@ -146,7 +150,8 @@ class VectorStore:
             client = self._client("")
             for collection in client.list_collections():
                 name = getattr(collection, "name", collection)
-                if name.startswith(prefix) and name != pointer and name[len(prefix):] not in keep:
+                build = name[len(prefix):].removesuffix(f"-{SENTENCES}")
+                if name.startswith(prefix) and name != pointer and build not in keep:
                     client.delete_collection(name)
             return
         builds = self.settings.data_dir / "builds"
@@ -163,3 +168,11 @@ class VectorStore:
         collection = self._client(build_id).get_collection(self._collection_name(build_id), embedding_function=None)
         manifest = Manifest.from_json((collection.metadata or {})["manifest"])
         return collection, manifest
+
+    def open_sentences(self, build_id: str):
+        """The build's sentence vectors, or None for a build made without them."""
+        try:
+            return self._client(build_id).get_collection(self._collection_name(build_id, SENTENCES),
+                                                          embedding_function=None)
+        except Exception:  # chromadb raises NotFoundError (server) or ValueError (embedded)
+            return None

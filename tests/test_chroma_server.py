@@ -87,4 +87,5 @@ def test_server_builds_are_atomic_and_pruned(server_settings, embedder):
     assert VectorStore(server_settings).current_build_id() == good.manifest.build_id
     client = chromadb.HttpClient(host="127.0.0.1", port=server_settings.chroma_port)
     names = sorted(c.name if hasattr(c, "name") else c for c in client.list_collections())
-    assert f"study-{good.manifest.build_id}" in names and "study-pointer" in names and len(names) <= 3
+    assert {f"study-{good.manifest.build_id}", f"study-{good.manifest.build_id}-sentences", "study-pointer"} <= set(names)
+    assert len(names) <= 5  # the current build and the one before, each with its sentences, and the pointer
