@@ -19,8 +19,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from index import offline as _offline  # noqa: E402,F401
 
 
-def make_report_pdf(path: Path, corpus_dir: Path, pages: int) -> int:
-    """The digest as a report PDF (numbered bold headings), repeated until it has ``pages`` pages."""
+def make_report_pdf(path: Path, corpus_dir: Path, pages: int | None = None) -> int:
+    """The digest as a report PDF (numbered bold headings): one pass over all chapters, or, with
+    ``pages``, repeated and cut so that it has that many pages."""
     from fpdf import FPDF
 
     from index.corpus import load_corpus
@@ -29,9 +30,11 @@ def make_report_pdf(path: Path, corpus_dir: Path, pages: int) -> int:
     corpus, _ = load_corpus(corpus_dir)
     pdf = FPDF()
     pdf.set_auto_page_break(True, margin=20)
-    latin = lambda t: strip_event_refs(t).encode("latin-1", "replace").decode("latin-1")  # noqa: E731
+    # The core PDF fonts are Latin-1: spell typographic dashes and quotes the plain way first.
+    plain = str.maketrans({"–": "-", "—": "-", "‘": "'", "’": "'", "“": '"', "”": '"', "›": ">", "…": "..."})
+    latin = lambda t: strip_event_refs(t).translate(plain).encode("latin-1", "replace").decode("latin-1")  # noqa: E731
     round_ = 0
-    while pdf.page_no() < pages:
+    while round_ == 0 or (pages and pdf.page_no() < pages):
         round_ += 1
         for chapter in corpus.chapters:
             pdf.add_page()
@@ -47,7 +50,7 @@ def make_report_pdf(path: Path, corpus_dir: Path, pages: int) -> int:
                         pdf.multi_cell(0, 6, latin(para) + (f" ({round_})" if round_ > 1 else ""),
                                        new_x="LMARGIN", new_y="NEXT")
                         pdf.ln(2)
-            if pdf.page_no() >= pages:
+            if pages and pdf.page_no() >= pages:
                 break
     pdf.output(str(path))
     return pdf.page_no()

@@ -317,12 +317,18 @@ def _drop_running_lines(lines: list[_Line], pages: int) -> list[_Line]:
 
 
 def _paragraphs(lines: list[_Line]) -> list[Block]:
-    """Join lines into paragraphs, broken at a new page, a size change, or a gap well above the usual one."""
+    """Join lines into paragraphs, broken at a size change, a gap well above the usual one, or a new page
+    after a finished sentence."""
     gaps = [a.y - b.y for a, b in pairwise(lines) if a.page == b.page and a.y > b.y and a.size == b.size]
     usual, blocks, text, start, prev = statistics.median(gaps) if gaps else 0, [], "", 0, None
     for line in lines:
-        if text and (line.page != prev.page or line.size != prev.size or prev.y < line.y
-                     or usual and prev.y - line.y > 1.35 * usual):
+        if text and line.page != prev.page:
+            # A paragraph that runs over a page break stays whole (its page is where it starts);
+            # a new page after a finished sentence starts a new one.
+            broken = text.rstrip().endswith((".", "!", "?", ":", '"', "'", ")")) or line.size != prev.size
+        else:
+            broken = bool(text) and (line.size != prev.size or prev.y < line.y or usual and prev.y - line.y > 1.35 * usual)
+        if broken:
             blocks.append(Block("p", text, page=start))
             text = ""
         start = start if text else line.page
