@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test setup index validate stats clean
+.PHONY: run test setup system-deps index validate stats clean
 
 setup: $(STAMP)
 
@@ -28,7 +28,14 @@ validate: setup
 stats: setup
 	$(BIN)/python -m index stats
 
-test: setup
+# The browser tests drive Debian's Chromium (never a browser download); installed once, as root or via sudo.
+system-deps:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium fonts-liberation; \
+	fi
+
+test: setup system-deps
 	$(BIN)/python -m index validate
 	$(BIN)/python -m pytest
 

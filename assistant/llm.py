@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Callable, Protocol
@@ -104,6 +105,7 @@ class LlamaCppBackend:
         self.n_ctx = settings.llm_context
         self.max_tokens = settings.llm_max_tokens
         self._llama = None
+        self._lock = threading.Lock()  # one llama.cpp context serves one generation at a time
 
     def _model(self):
         if self._llama is None:
@@ -116,13 +118,14 @@ class LlamaCppBackend:
 
     def stream(self, messages: list[dict]) -> Iterator[str]:
         try:
-            chunks = self._model().create_chat_completion(
-                messages=messages, max_tokens=self.max_tokens, temperature=0.0, stream=True
-            )
-            for chunk in chunks:
-                piece = chunk["choices"][0]["delta"].get("content")
-                if piece:
-                    yield piece
+            with self._lock:
+                chunks = self._model().create_chat_completion(
+                    messages=messages, max_tokens=self.max_tokens, temperature=0.0, stream=True
+                )
+                for chunk in chunks:
+                    piece = chunk["choices"][0]["delta"].get("content")
+                    if piece:
+                        yield piece
         except LLMError:
             raise
         except Exception as exc:  # llama.cpp raises plain ValueError/RuntimeError (context overflow etc.)

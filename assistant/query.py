@@ -67,6 +67,42 @@ def expand(text: str) -> str:
     return f"{text} ({'; '.join(extra)})" if extra else text
 
 
+_MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+                "november", "december")
+_MONTH = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+_DATE_FORMS = (
+    re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b"),
+    re.compile(rf"\b(\d{{1,2}})\s+{_MONTH}\.?,?\s+(\d{{4}})\b", re.I),
+    re.compile(rf"\b{_MONTH}\.?\s+(\d{{1,2}}),?\s+(\d{{4}})\b", re.I),
+    re.compile(rf"\b{_MONTH}\.?\s+(\d{{4}})\b", re.I),
+)
+_RELATION = re.compile(r"\b(after|since|following|before|until|prior to|by)\s*$", re.I)
+
+
+def _month(name: str) -> int:
+    return next(i for i, m in enumerate(_MONTH_NAMES, start=1) if m.startswith(name.lower()[:3]))
+
+
+def _explicit_date(question: str) -> tuple[str, str] | None:
+    """('on' | 'after' | 'before', ISO date) for a day or month named in the question."""
+    for form, pattern in enumerate(_DATE_FORMS):
+        if m := pattern.search(question):
+            g = m.groups()
+            if form == 0:
+                iso = f"{g[0]}-{g[1]}-{g[2]}"
+            elif form == 1:
+                iso = f"{g[2]}-{_month(g[1]):02d}-{int(g[0]):02d}"
+            elif form == 2:
+                iso = f"{g[2]}-{_month(g[0]):02d}-{int(g[1]):02d}"
+            else:
+                iso = f"{g[1]}-{_month(g[0]):02d}"
+            relation = _RELATION.search(question[: m.start()])
+            if not relation:
+                return "on", iso
+            return ("after" if relation.group(1).lower() in ("after", "since", "following") else "before"), iso
+    return None
+
+
 @dataclass(frozen=True)
 class QueryPlan:
     text: str  # the question as retrieval should see it (standalone)
@@ -77,12 +113,16 @@ class QueryPlan:
     wants_latest: bool = False
     wants_date: bool = False
     categories: tuple[str, ...] = field(default_factory=tuple)
+    on: str | None = None  # a day or month named in the question ("on 8 July 2024")
+    after: str | None = None  # exclusive bounds from named dates ("after 8 July 2024")
+    before: str | None = None
     # Named events used as time anchors: ("after", "the RAA was signed"), ("before", "the arbitral award").
     anchors: tuple[tuple[str, str], ...] = field(default_factory=tuple)
 
     @property
     def has_time(self) -> bool:
-        return self.year_from is not None or self.year_to is not None or bool(self.anchors)
+        return (self.year_from is not None or self.year_to is not None or bool(self.anchors)
+                or any((self.on, self.after, self.before)))
 
 
 _ANCHOR_TAIL = r"((?:the |japan'?s? |its )?(?![0-9]{4}\b)[a-z0-9'+ .-]{3,60}?)(?=[?,.;]|\s+(?:and|what|which|how|did|has|have)\b|$)"
@@ -111,7 +151,12 @@ def _anchors(question: str) -> tuple[tuple[str, str], ...]:
 
 def plan(question: str) -> QueryPlan:
     year_from = year_to = None
-    if m := _RANGE.search(question):
+    dated = _explicit_date(question)
+    if dated:
+        relation, iso = dated
+        if relation == "on":
+            year_from = year_to = int(iso[:4])
+    elif m := _RANGE.search(question):
         years = sorted(int(y) for y in m.groups() if y)
         year_from, year_to = years[0], years[-1]
     elif m := _BEFORE.search(question):
@@ -120,7 +165,7 @@ def plan(question: str) -> QueryPlan:
         year_from = int(m.group(1)) + (1 if m.group(0).lower().startswith("after") else 0)
     elif years := _IN.findall(question):
         year_from, year_to = min(map(int, years)), max(map(int, years))
-    anchors = () if year_from or year_to else _anchors(question)
+    anchors = () if year_from or year_to or dated else _anchors(question)
     lowered = question.lower()
     for _, phrase in anchors:  # "since the first 2+2" names an anchor, not a category of event
         lowered = lowered.replace(phrase.lower(), " ")
@@ -135,6 +180,9 @@ def plan(question: str) -> QueryPlan:
         wants_date=bool(_WHEN.search(question)),
         categories=categories,
         anchors=anchors,
+        on=dated[1] if dated and dated[0] == "on" else None,
+        after=dated[1] if dated and dated[0] == "after" else None,
+        before=dated[1] if dated and dated[0] == "before" else None,
     )
 
 

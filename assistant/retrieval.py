@@ -40,6 +40,8 @@ def source_from_record(doc_id: str, text: str, meta: dict) -> Source:
         actors=_unpack(meta.get("actors", "")),
         urls=tuple(json.loads(meta["sources"])) if kind == "event" and meta.get("sources") else (),
         events=_unpack(meta.get("events", "")),
+        related=_unpack(meta.get("related", "")),
+        chapters=_unpack(meta.get("chapters", "")),
     )
 
 
@@ -52,6 +54,7 @@ class RetrievalFilters:
     year_to: int | None = None
     after: str | None = None  # exclusive ISO (partial) dates, from named anchors ("since the RAA was signed")
     before: str | None = None
+    on: str | None = None  # a day or month: an event dated within it (or dated less precisely around it)
     kinds: tuple[str, ...] = ()
 
     def matches(self, source: Source, chapters: tuple[str, ...]) -> bool:
@@ -77,11 +80,13 @@ class RetrievalFilters:
                 return False
             if self.before and source.date[: len(self.before)] >= self.before[: len(source.date)]:
                 return False
+            if self.on and not (source.date.startswith(self.on) or self.on.startswith(source.date)):
+                return False
         return True
 
     @property
     def has_time(self) -> bool:
-        return any(v is not None for v in (self.year_from, self.year_to, self.after, self.before))
+        return any(v is not None for v in (self.year_from, self.year_to, self.after, self.before, self.on))
 
     @property
     def empty(self) -> bool:
@@ -101,7 +106,7 @@ class DocumentTable:
         sources, chapters = [], []
         for doc_id, text, meta in zip(data["ids"], data["documents"], data["metadatas"]):
             sources.append(source_from_record(doc_id, text, meta))
-            chapters.append(_unpack(meta.get("chapters", "")) or ((meta.get("chapter"),) if meta.get("chapter") else ()))
+            chapters.append(sources[-1].chapters or ((meta.get("chapter"),) if meta.get("chapter") else ()))
         return cls(sources, chapters)
 
     def events(self) -> list[Source]:

@@ -3,6 +3,7 @@ the eval runner all use this one class."""
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import replace
@@ -47,13 +48,15 @@ class Assistant:
         self.sentences = self.store.open_sentences(self.manifest.build_id)
         self.extractive = ExtractiveAnswerer()
         self._backends: dict[str, LLMBackend | None] = dict(backends or {})
+        self._backends_lock = threading.Lock()
         self.retriever.dense("warm-up", RetrievalFilters(), 1)  # first inference is slow; pay it at start-up
 
     def backend(self, name: str | None = None) -> LLMBackend | None:
         name = name or self.settings.backend
-        if name not in self._backends:
-            self._backends[name] = make_backend(self.settings, name)
-        return self._backends[name]
+        with self._backends_lock:  # web requests arrive on several threads; load a model once
+            if name not in self._backends:
+                self._backends[name] = make_backend(self.settings, name)
+            return self._backends[name]
 
     # -- public -----------------------------------------------------------------------------
     def ask(self, question: str, history: tuple[Turn, ...] | list[Turn] = (), *,
@@ -68,10 +71,13 @@ class Assistant:
                    filters: RetrievalFilters | None = None, backend: str | None = None) -> Iterator[dict]:
         """Yield ``{"type": "delta", "text": ...}`` while the answer is produced (a model's draft, or
         the extractive sentences), then ``{"type": "answer", "answer": Answer}``: the verified answer,
-        which replaces any draft."""
-        started = time.perf_counter()
+        which replaces any draft. A bad question raises ``InvalidQuestion`` here, not on first use."""
         question = _clean(question)
-        llm = self.backend(backend)
+        return self._stream(question, tuple(history), filters, self.backend(backend))
+
+    def _stream(self, question: str, history: tuple[Turn, ...], filters: RetrievalFilters | None,
+                llm: LLMBackend | None) -> Iterator[dict]:
+        started = time.perf_counter()
         standalone = self._standalone(question, tuple(history), llm)
         query = plan(standalone)
         chosen = filters or RetrievalFilters()  # the user's own filters are always hard
@@ -258,7 +264,9 @@ def _merge(filters: RetrievalFilters, query: QueryPlan) -> RetrievalFilters:
     """The question's own period narrows the user's filters (never widens them)."""
     year_from = max(filter(None, (filters.year_from, query.year_from)), default=None)
     year_to = min(filter(None, (filters.year_to, query.year_to)), default=None)
-    return replace(filters, year_from=year_from, year_to=year_to)
+    return replace(filters, year_from=year_from, year_to=year_to, on=query.on or filters.on,
+                   after=max(filter(None, (filters.after, query.after)), default=None),
+                   before=min(filter(None, (filters.before, query.before)), default=None))
 
 
 def _order_by_time(retrieved: list[Source], *, latest: bool) -> list[Source]:

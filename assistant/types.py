@@ -26,13 +26,16 @@ class Source:
     actors: tuple[str, ...] = ()
     urls: tuple[str, ...] = ()  # event sources
     events: tuple[str, ...] = ()  # for passages: the timeline ids the passage names
+    related: tuple[str, ...] = ()  # for events: related event ids
+    chapters: tuple[str, ...] = ()  # every chapter the item belongs to (an event may serve several)
     score: float = 0.0
     similarity: float = 0.0  # cosine similarity to the question, 0 when only BM25 found it
 
     def to_dict(self) -> dict:
         data = asdict(self)
         data.pop("doc_id")
-        data["actors"], data["urls"], data["events"] = list(self.actors), list(self.urls), list(self.events)
+        for key in ("actors", "urls", "events", "related", "chapters"):
+            data[key] = list(data[key])
         return data
 
 

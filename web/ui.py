@@ -1,0 +1,255 @@
+"""The Gradio Blocks UI: Chat (streaming, citations, sources panel, follow-ups, filters, export),
+Timeline (chart, filters, event cards, "ask about this") and Chapters (the digest, events linked).
+
+Every handler is a plain function of component values; the UI state is the list of turns in the JSON
+contract's shape (``{"question", "answer": Answer.to_dict(), "filters"}``)."""
+
+from __future__ import annotations
+
+import gradio as gr
+
+from assistant.service import MAX_QUESTION_CHARS, Assistant, InvalidQuestion
+from web.assets import ACTION_JS
+from web.catalog import BadPeriod, Catalog
+from web.chat import (STARTER_QUESTIONS, BadFilters, ask_once, chapter_question, describe_filters, event_question,
+                      followups, history_from_turns, make_filters, stream_answer, write_export)
+from web.config import WebConfig
+from web.render import EMPTY_PANEL, chapter_html, esc, md_answer, md_text, sources_panel
+from web.timeline import chart_svg, event_list_html, selection_html
+
+PRIVATE = {"api_visibility": "private"}
+HEADER = ('<div id="app-header"><h1>Study Assistant</h1><p>Ask about <i>Japan-Philippines Defense Cooperation under '
+          "the Free and Open Indo-Pacific Initiative</i> (2025). Every sentence cites a chapter of our digest or a "
+          "dated event; click a marker such as [1] to read the source.</p></div>")
+
+
+def _final_markdown(answer: dict, turn: int) -> str:
+    markers = {int(c["marker"].strip("[]")): c.get("verified", True) is not False for c in answer["citations"]}
+    body = md_answer(answer["answer"], markers, turn)
+    if answer.get("notice"):
+        body = f"*{md_text(answer['notice'])}*\n\n{body}"
+    return body
+
+
+class ChatUI:
+    """Holds the assistant, catalog and config for the handlers; ``build()`` returns the Blocks."""
+
+    def __init__(self, assistant: Assistant, catalog: Catalog, config: WebConfig):
+        self.assistant, self.catalog, self.config = assistant, catalog, config
+        self.study = getattr(assistant.manifest, "study", "")
+
+    # -- chat ------------------------------------------------------------------------------
+    def submit(self, message, chat, turns, backend, chapters, categories, actors, year_from, year_to):
+        """Generator: the question appears at once, the draft streams in, then the verified answer
+        replaces it, with its sources, follow-ups and a fresh export."""
+        chat, turns = list(chat or []), list(turns or [])
+        message = message if isinstance(message, str) else ""
+        try:
+            filters = make_filters(chapters, categories, actors, year_from, year_to)
+        except BadFilters as exc:
+            yield {self.sources: sources_panel(turns, catalog=self.catalog, notice=f"Filters: {exc}")}
+            return
+        backend = backend if backend in self.config.backends else self.config.default_backend
+        events = stream_answer(self.assistant, message, history_from_turns(turns), filters=filters, backend=backend)
+        try:
+            first = next(events)
+        except InvalidQuestion as exc:
+            yield {self.sources: sources_panel(turns, catalog=self.catalog, notice=f"Question not asked: {exc}.")}
+            return
+        turn = len(turns) + 1
+        chat += [{"role": "user", "content": md_text(" ".join(message.split()))},
+                 {"role": "assistant", "content": "…"}]
+        draft = ""
+        for event in _chain(first, events):
+            if event["type"] == "delta":
+                draft += event["text"]
+                chat[-1] = {"role": "assistant", "content": md_text(draft) + " ▍"}
+                yield {self.chat: chat, self.question: ""}
+                continue
+            answer = event["answer"]
+            chat[-1] = {"role": "assistant", "content": _final_markdown(answer, turn)}
+            turns.append({"question": answer["question"], "answer": answer, "filters": describe_filters(filters)})
+            asked = [t["question"] for t in turns]
+            suggestions = followups(answer, self.catalog, asked)
+            yield {self.chat: chat, self.turns: turns, self.question: "",
+                   self.sources: sources_panel(turns, catalog=self.catalog),
+                   **self._followup_updates(suggestions),
+                   self.export: gr.DownloadButton(value=write_export(turns, study=self.study), interactive=True)}
+
+    def _followup_updates(self, suggestions: list[str]) -> dict:
+        updates = {self.followup_row: gr.Row(visible=bool(suggestions))}
+        for i, button in enumerate(self.followup_buttons):
+            text = suggestions[i] if i < len(suggestions) else ""
+            updates[button] = gr.Button(value=text or " ", visible=bool(text))
+        return updates
+
+    def clear(self):
+        return {self.chat: [], self.turns: [], self.question: "", self.sources: EMPTY_PANEL,
+                **self._followup_updates([]), self.export: gr.DownloadButton(value=None, interactive=False)}
+
+    def filter_note(self, chapters, categories, actors, year_from, year_to):
+        try:
+            text = describe_filters(make_filters(chapters, categories, actors, year_from, year_to))
+        except BadFilters as exc:
+            return f"Filters: {md_text(str(exc))}"
+        return f"Retrieval limited to: {md_text(text)}" if text else ""
+
+    # -- timeline, chapters and the shared action handler --------------------------------------
+    def timeline(self, selected, categories, actors, year_from, year_to):
+        try:
+            events = self.catalog.filter_events(categories=categories or (), actors=actors or (),
+                                                start=year_from or None, end=year_to or None)
+            span = (int(year_from or self.catalog.years[0]), int(year_to or self.catalog.years[1]))
+        except BadPeriod as exc:
+            return (f'<p class="notice">{esc(exc)}</p>', selection_html(self.catalog, selected), event_list_html([]))
+        return (chart_svg(self.catalog, events, selected, span=span), selection_html(self.catalog, selected),
+                event_list_html(events, selected))
+
+    def action(self, selected, categories, actors, year_from, year_to, evt: gr.EventData):
+        data = getattr(evt, "_data", None) or {}
+        action, ident = str(data.get("action", "")), str(data.get("id", ""))
+        selected = list(selected or [])
+        out = {self.selected: selected}
+        if action in ("select-event", "deselect-event") and ident in self.catalog.events_by_id:
+            if ident in selected:
+                selected.remove(ident)
+            elif action == "select-event":
+                selected.insert(0, ident)
+            chart, cards, listing = self.timeline(selected, categories, actors, year_from, year_to)
+            out.update({self.selected: selected, self.chart: chart, self.selection: cards, self.event_list: listing})
+        elif action == "ask-event" and ident in self.catalog.events_by_id:
+            out.update({self.question: event_question(self.catalog.events_by_id[ident]),
+                        self.tabs: gr.Tabs(selected="chat")})
+        elif action == "ask-chapter" and ident in self.catalog.chapters_by_id:
+            out.update({self.question: chapter_question(ident, self.catalog.chapter_title(ident)),
+                        self.tabs: gr.Tabs(selected="chat")})
+        elif action == "open-chapter":
+            view_id = ident if ident in self.catalog.chapters_by_id else next(
+                (c.id for c in self.catalog.chapters if c.id.startswith(ident + ".")), None)
+            if view_id:
+                out.update({self.chapter_pick: view_id, self.tabs: gr.Tabs(selected="chapters"),
+                            self.chapter_view: chapter_html(self.catalog.chapters_by_id[view_id], self.catalog)})
+        return out
+
+    def api_ask(self, question: str, history: list | None = None, filters: dict | None = None,
+                backend: str | None = None) -> dict:
+        """Answer one question (the JSON contract). history: [{"role", "content"}]; filters: {"chapter",
+        "category", "actor", "year_from", "year_to"}; backend: extractive, llamacpp or openai."""
+        from assistant.types import Turn
+
+        if backend and backend not in self.config.backends:
+            raise gr.Error(f"backend {backend!r} is not available; available: {', '.join(self.config.backends)}")
+        try:
+            f = filters or {}
+            if not isinstance(f, dict):
+                raise BadFilters("filters must be an object")
+            made = make_filters(f.get("chapter") or f.get("chapters") or (), f.get("category") or f.get("categories") or (),
+                                f.get("actor") or f.get("actors") or (), f.get("year_from"), f.get("year_to"))
+            turns = [Turn(m["role"], str(m["content"])) for m in (history or [])
+                     if isinstance(m, dict) and m.get("role") in ("user", "assistant") and "content" in m]
+            return ask_once(self.assistant, question, turns, filters=made, backend=backend or None)
+        except (InvalidQuestion, BadFilters) as exc:
+            raise gr.Error(str(exc)) from exc
+
+    # -- layout ----------------------------------------------------------------------------
+    def build(self) -> gr.Blocks:
+        cat = self.catalog
+        years = [("any", "")] + [(str(y), str(y)) for y in range(cat.years[0], cat.years[1] + 1)]
+        chapter_choices = [(f"§{c.id} {c.title}", c.id) for c in cat.chapters]
+        with gr.Blocks(title="Study Assistant", analytics_enabled=False, delete_cache=(3600, 3600)) as ui:
+            self.turns, self.selected = gr.State([]), gr.State([])
+            gr.HTML(HEADER, js_on_load=None)
+            with gr.Tabs(selected="chat", elem_id="tabs") as self.tabs:
+                with gr.Tab("Chat", id="chat", elem_id="tab-chat"):
+                    with gr.Row(equal_height=False):
+                        with gr.Column(scale=3, min_width=340):
+                            self.chat = gr.Chatbot(
+                                label="Chat", show_label=False, elem_id="chat", height="56vh", min_height=340, buttons=["copy", "copy_all"],
+                                latex_delimiters=[], allow_tags=False, sanitize_html=True, feedback_options=None,
+                                examples=[{"text": q} for q in STARTER_QUESTIONS],
+                                placeholder="**Ask about the study.** Try a starter question:")
+                            with gr.Row(visible=False, elem_classes="followups", elem_id="followups") as self.followup_row:
+                                self.followup_buttons = [gr.Button(" ", size="sm", visible=False, elem_classes="followup",
+                                                                   elem_id=f"followup-{i}") for i in range(3)]
+                            self.question = gr.Textbox(label="Question", placeholder="Ask about the study…", lines=1,
+                                                       max_lines=4, max_length=MAX_QUESTION_CHARS, elem_id="question")
+                            with gr.Row():
+                                ask = gr.Button("Ask", variant="primary", elem_id="ask", min_width=80)
+                                clear = gr.Button("Clear", elem_id="clear", min_width=80)
+                                self.export = gr.DownloadButton("Export Markdown", interactive=False, elem_id="export",
+                                                                min_width=120)
+                            note = gr.Markdown("", elem_id="filter-note")
+                            with gr.Accordion("Settings: backend and retrieval filters", open=False, elem_id="settings"):
+                                backend = gr.Radio(list(self.config.backends), value=self.config.default_backend,
+                                                   label="Backend", elem_id="backend")
+                                f_chapters = gr.Dropdown(chapter_choices, multiselect=True, label="Chapter",
+                                                         elem_id="filter-chapter")
+                                f_categories = gr.Dropdown(cat.categories, multiselect=True, label="Category",
+                                                           elem_id="filter-category")
+                                f_actors = gr.Dropdown(cat.actors, multiselect=True, label="Actor", elem_id="filter-actor")
+                                with gr.Row():
+                                    f_from = gr.Dropdown(years, value="", label="From year", elem_id="filter-from")
+                                    f_to = gr.Dropdown(years, value="", label="To year", elem_id="filter-to")
+                        with gr.Column(scale=2, min_width=300, elem_id="sources-col"):
+                            self.sources = gr.HTML(EMPTY_PANEL, elem_id="sources", js_on_load=ACTION_JS, label="Sources")
+                with gr.Tab("Timeline", id="timeline", elem_id="tab-timeline"):
+                    with gr.Row():
+                        t_categories = gr.Dropdown(cat.categories, multiselect=True, label="Category",
+                                                   elem_id="timeline-category", min_width=200)
+                        t_actors = gr.Dropdown(cat.actors, multiselect=True, label="Actor", elem_id="timeline-actor",
+                                               min_width=200)
+                        t_from = gr.Dropdown(years, value="", label="From", elem_id="timeline-from", min_width=100)
+                        t_to = gr.Dropdown(years, value="", label="To", elem_id="timeline-to", min_width=100)
+                    chart, cards, listing = self.timeline([], [], [], "", "")
+                    self.chart = gr.HTML(chart, elem_id="timeline-chart", js_on_load=ACTION_JS)
+                    self.selection = gr.HTML(cards, elem_id="timeline-selection", js_on_load=ACTION_JS)
+                    with gr.Accordion("Events shown, as a list", open=False):
+                        self.event_list = gr.HTML(listing, elem_id="timeline-list", js_on_load=ACTION_JS)
+                with gr.Tab("Chapters", id="chapters", elem_id="tab-chapters"):
+                    first = cat.chapters[0].id if cat.chapters else None
+                    self.chapter_pick = gr.Dropdown(chapter_choices, value=first, label="Chapter",
+                                                    elem_id="chapter-pick")
+                    self.chapter_view = gr.HTML(chapter_html(cat.chapters_by_id.get(first), cat),
+                                                elem_id="chapter-view", js_on_load=ACTION_JS)
+
+            filters = [f_chapters, f_categories, f_actors, f_from, f_to]
+            chat_out = [self.chat, self.turns, self.question, self.sources, self.followup_row,
+                        *self.followup_buttons, self.export]
+            for trigger in (self.question.submit, ask.click):
+                trigger(self.submit, [self.question, self.chat, self.turns, backend, *filters], chat_out, **PRIVATE)
+            for button in self.followup_buttons:
+                button.click(self.submit, [button, self.chat, self.turns, backend, *filters], chat_out, **PRIVATE)
+
+            def from_example(chat, turns, backend, chapters, categories, actors, year_from, year_to,
+                             evt: gr.SelectData):
+                text = evt.value.get("text", "") if isinstance(evt.value, dict) else str(evt.value)
+                yield from self.submit(text, chat, turns, backend, chapters, categories, actors, year_from, year_to)
+
+            self.chat.example_select(from_example, [self.chat, self.turns, backend, *filters], chat_out, **PRIVATE)
+            clear.click(self.clear, None, chat_out, **PRIVATE)
+            self.chat.clear(self.clear, None, chat_out, **PRIVATE)
+            for f in filters:
+                f.change(self.filter_note, filters, note, **PRIVATE)
+
+            t_filters = [t_categories, t_actors, t_from, t_to]
+            for f in t_filters:
+                f.change(self.timeline, [self.selected, *t_filters], [self.chart, self.selection, self.event_list],
+                         **PRIVATE)
+            action_out = [self.selected, self.chart, self.selection, self.event_list, self.question, self.tabs,
+                          self.chapter_pick, self.chapter_view]
+            for html in (self.sources, self.chart, self.selection, self.event_list, self.chapter_view):
+                html.click(self.action, [self.selected, *t_filters], action_out, **PRIVATE)
+            self.chapter_pick.change(lambda c: chapter_html(cat.chapters_by_id.get(c), cat), self.chapter_pick,
+                                     self.chapter_view, **PRIVATE)
+            gr.api(self.api_ask, api_name="ask")
+        ui.queue(default_concurrency_limit=self.config.ui_concurrency)
+        return ui
+
+
+def _chain(first, rest):
+    yield first
+    yield from rest
+
+
+def build_ui(assistant: Assistant, catalog: Catalog, config: WebConfig) -> gr.Blocks:
+    return ChatUI(assistant, catalog, config).build()
