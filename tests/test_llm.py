@@ -10,10 +10,9 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-import httpx
 import pytest
 
-from assistant.llm import LlamaCppBackend, OpenAICompatibleBackend, smollm2_path
+from assistant.llm import LlamaCppBackend, smollm2_path
 from assistant.query import plan
 from assistant.service import Assistant
 from assistant.types import Turn
