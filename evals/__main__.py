@@ -1,0 +1,76 @@
+"""``python -m evals run --questions FILE [--backend NAME] [--out DIR] [--limit N] [--no-baseline]``
+and ``python -m evals compare A B``."""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+from pathlib import Path
+
+from index import offline as _offline  # noqa: F401
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = argparse.ArgumentParser(prog="python -m evals", description="Evaluate the study assistant.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="answer and score a question set; write results.json and reports")
+    run.add_argument("--questions", type=Path, default=Path("evals/questions.yaml"))
+    run.add_argument("--backend", default=None, help="extractive, llamacpp, openai or a registered backend "
+                                                     "(default: STUDY_BACKEND)")
+    run.add_argument("--out", type=Path, default=None, help="output directory (default: evals/runs/<backend>)")
+    run.add_argument("--limit", type=int, default=None, help="only the first N questions")
+    run.add_argument("--no-baseline", action="store_true", help="skip the llama-index baseline")
+    cmp = sub.add_parser("compare", help="per-question regressions and improvements from run A to run B")
+    cmp.add_argument("a", type=Path, help="results.json (or its directory) of the earlier run")
+    cmp.add_argument("b", type=Path, help="results.json (or its directory) of the later run")
+    cmp.add_argument("--fail-on-regression", action="store_true", help="exit 1 if anything regressed")
+    rep = sub.add_parser("report", help="re-render report.md/report.html from a results.json")
+    rep.add_argument("results", type=Path, help="results.json or its directory")
+    args = parser.parse_args(argv)
+
+    from evals.runner import QuestionError, load_results
+
+    if args.command == "compare":
+        from evals.compare import compare
+
+        text, regressions = compare(load_results(args.a), load_results(args.b), str(args.a), str(args.b))
+        print(text, end="")
+        return 1 if regressions and args.fail_on_regression else 0
+
+    if args.command == "report":
+        from evals.report import write_reports
+
+        path = args.results if args.results.is_dir() else args.results.parent
+        write_reports(load_results(args.results), path)
+        print(f"wrote {path}/report.md, report.html")
+        return 0
+
+    from evals.report import fmt
+    from evals.runner import run as run_eval
+    from index.store import IndexMissing
+
+    out = args.out
+    if out is None:  # scratch runs: kept out of git
+        out = Path("evals/runs") / (args.backend or "default")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        (out.parent / ".gitignore").write_text("*\n")
+    try:
+        doc = run_eval(args.questions, out, backend=args.backend, limit=args.limit,
+                       with_baseline=not args.no_baseline, command="python -m evals " + shlex.join(argv))
+    except (QuestionError, IndexMissing, FileNotFoundError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    overall = doc["summary"]["overall"]
+    print(f"wrote {out}/results.json, report.md, report.html")
+    for key in ("key_fact_coverage", "hit@1", "hit@5", "mrr", "ndcg@10", "citation_precision", "verification_rate",
+                "refusal_accuracy", "wrong_refusal_rate", "latency_p50_ms", "latency_p95_ms"):
+        base = doc["baseline"]["summary"]["overall"].get(key) if doc.get("baseline") else None
+        tail = f"   baseline {fmt(base, key):>10}" if doc.get("baseline") else ""
+        print(f"  {key:20} {fmt(overall.get(key), key):>10}{tail}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
