@@ -54,7 +54,7 @@ class ExtractiveAnswerer:
         for rank, source in enumerate(sources):
             pairs = semantic.get(source.doc_id) or [(t, 0.0) for t in sentences(_event_body(source) if source.kind == "event" else source.text)]
             for position, (sentence, cosine) in enumerate(pairs):
-                rows.append((rank, position, sentence, sum(weight[t] for t in q & set(tokens(sentence))), cosine))
+                rows.append((rank, position, sentence, math.fsum(sorted(weight[t] for t in q & set(tokens(sentence)))), cosine))
         top_overlap = max((r[3] for r in rows), default=0.0) or 1.0
         scored = sorted(
             ((r[4] + 0.5 * r[3] / top_overlap + 0.3 / (r[0] + 1) + (0.05 if r[1] == 0 else 0.0), r[0], r[2], r[3])

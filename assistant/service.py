@@ -12,7 +12,7 @@ from assistant.extractive import Claim, ExtractiveAnswerer, render, render_list
 from assistant.llm import LLMBackend, LLMError, answer_messages, complete, condense_messages, make_backend
 from assistant.query import QueryPlan, plan, standalone_question
 from assistant.retrieval import DocumentTable, HybridRetriever, RetrievalFilters
-from assistant.text import sentences, tokens
+from assistant.text import numbers, sentences, tokens
 from assistant.types import Answer, Citation, Source, Turn
 from assistant.verify import MARKER, check_answer
 from index.embedding import Embedder
@@ -146,7 +146,10 @@ class Assistant:
         except LLMError:
             return rewritten
         condensed = condensed.splitlines()[0].strip() if condensed else ""
-        if 8 <= len(condensed) <= 300 and set(tokens(condensed)) & set(tokens(rewritten)) >= set(tokens(question)):
+        said = " ".join([question] + [t.content for t in history])
+        invented = numbers(condensed) - numbers(said)  # a rewrite must not bring dates or figures of its own
+        if (8 <= len(condensed) <= 300 and not invented and condensed.rstrip().endswith("?")
+                and set(tokens(condensed)) >= set(tokens(question))):
             return condensed
         return rewritten
 

@@ -23,6 +23,9 @@ from index.sentences import sentences
 from index.store import SENTENCES, Manifest, VectorStore, new_build_id
 
 _BATCH = 64
+# Bump when what a build stores changes (document layout, sentence splitting), so `index build`
+# rebuilds an index made by older code instead of calling it up to date.
+INDEX_FORMAT = 3
 
 
 @dataclass(frozen=True)
@@ -130,7 +133,8 @@ def build_index(settings: Settings, embedder: Embedder, *, store: VectorStore | 
     """Build from the corpus plus ``sources`` (default: the sources of the serving build)."""
     store = store or VectorStore(settings)
     sources = current_sources(store) if sources is None else sources
-    content_hash = corpus_hash(settings.corpus_dir, "|".join([str(settings.passage_words)] + [s.sha256 + s.study for s in sources]))
+    content_hash = corpus_hash(settings.corpus_dir, "|".join([f"v{INDEX_FORMAT}", str(settings.passage_words)]
+                                                             + [s.sha256 + s.study for s in sources]))
     if not force:
         try:
             _, manifest = store.open_current()

@@ -11,17 +11,20 @@ _ABBREVIATIONS = ("U.S.", "Jr.", "Sr.", "Dr.", "Mr.", "Ms.", "No.", "St.", "Gen.
 
 
 _PROTECT = [(i, re.compile(r"(?<![\w.])" + re.escape(a))) for i, a in enumerate(_ABBREVIATIONS)]
+_INITIAL = re.compile(r"(?<![\w.])([A-Z])\.(?=\s+[A-Z])")  # "Victor D. Cha": an initial, not a sentence end
 
 
 def sentences(text: str) -> list[str]:
     protected = text
     for i, pattern in _PROTECT:  # whole words only: "relationship." does not end in the abbreviation "p."
         protected = pattern.sub(f"\x00{i}\x00", protected)
+    protected = _INITIAL.sub("\\1\x01", protected)
     parts = _SENTENCE_END.split(" ".join(protected.split()))
     restored = []
     for part in parts:
         for i, abbr in enumerate(_ABBREVIATIONS):
             part = part.replace(f"\x00{i}\x00", abbr)
+        part = part.replace("\x01", ".")
         if part.strip():
             restored.append(part.strip())
     return restored

@@ -166,8 +166,7 @@ def test_baseline_uses_the_loaded_embedder_and_leaves_global_settings_alone(embe
     from index.corpus import load_corpus
 
     corpus, _ = load_corpus(PROJECT_ROOT / "corpus")
-    docs = [d for d in baseline_documents(corpus) if d.metadata["ref"] in ("5", "1") or
-            d.metadata.get("date", "").startswith("2024")]
+    docs = [d for d in baseline_documents(corpus) if d.metadata["ref"] == "5" or d.metadata["date"][:4] == "2024"]
     baseline = Baseline(docs, embedder)
     answer = baseline.ask("When was the Reciprocal Access Agreement signed?").to_dict()
     assert not answer["refused"] and [c["marker"] for c in answer["citations"]] == ["[1]", "[2]"]
