@@ -16,6 +16,7 @@ from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 from assistant.text import tokens
 from assistant.types import Source
 from index.embedding import Embedder
+from index.store import get_all
 
 _RRF_K = 60  # the usual constant from Cormack et al.; damps the head of each ranking
 
@@ -102,7 +103,7 @@ class DocumentTable:
 
     @classmethod
     def from_collection(cls, collection, study: str | None = None) -> "DocumentTable":
-        data = collection.get(where={"study": study} if study else None, include=["documents", "metadatas"])
+        data = get_all(collection, where={"study": study} if study else None, include=["documents", "metadatas"])
         sources, chapters = [], []
         for doc_id, text, meta in zip(data["ids"], data["documents"], data["metadatas"]):
             sources.append(source_from_record(doc_id, text, meta))

@@ -20,7 +20,7 @@ from index.embedding import EMBEDDING_MODEL_NAME, Embedder
 from index.settings import DEFAULT_STUDY, Settings
 from index.sources import SourceCache, SourceRecord, source_documents
 from index.sentences import sentences
-from index.store import SENTENCES, Manifest, VectorStore, new_build_id
+from index.store import SENTENCES, Manifest, VectorStore, get_all, new_build_id
 
 _BATCH = 64
 # Bump when what a build stores changes (document layout, sentence splitting), so `index build`
@@ -53,7 +53,7 @@ def _previous_vectors(store: VectorStore, part: str = "") -> dict[str, tuple[str
         collection, manifest = store.open_current()
         if part:
             collection = store.open_sentences(manifest.build_id)
-        data = collection.get(include=["metadatas", "embeddings"])
+        data = get_all(collection, include=["metadatas", "embeddings"])
     except Exception:  # no serving build (or an unreadable one): embed everything
         return {}
     return {i: (m.get("embed_hash", ""), list(e)) for i, m, e in zip(data["ids"], data["metadatas"], data["embeddings"])}

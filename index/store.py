@@ -54,6 +54,21 @@ def _chroma_settings():
     return ChromaSettings(anonymized_telemetry=False, allow_reset=False)
 
 
+def get_all(collection, *, where: dict | None = None, include: list[str], page: int = 5000) -> dict:
+    """``collection.get`` in pages: one call for a whole large collection exceeds SQLite's variable
+    limit in embedded Chroma ("too many SQL variables", seen at 100k passages)."""
+    out: dict = {"ids": [], **{k: [] for k in include}}
+    offset = 0
+    while True:
+        data = collection.get(where=where, include=include, limit=page, offset=offset)
+        out["ids"] += data["ids"]
+        for key in include:
+            out[key] += list(data[key]) if data[key] is not None else []
+        if len(data["ids"]) < page:
+            return out
+        offset += page
+
+
 def new_build_id() -> str:
     return time.strftime("%Y%m%d-%H%M%S") + "-" + uuid.uuid4().hex[:6]
 

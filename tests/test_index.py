@@ -80,3 +80,12 @@ def test_failed_build_leaves_the_old_index_serving(scratch, embedder, monkeypatc
 def test_missing_index_is_a_clear_error(tmp_path):
     with pytest.raises(IndexMissing, match="python -m index build"):
         VectorStore(Settings(_env_file=None, data_dir=tmp_path / "empty")).open_current()
+
+
+def test_get_all_pages_through_a_collection(settings, built):
+    """Large collections are read in pages (one get() of 100k passages overflows SQLite's variables)."""
+    from index.store import get_all
+
+    collection, _ = VectorStore(settings).open_current()
+    paged = get_all(collection, include=["metadatas"], page=7)
+    assert sorted(paged["ids"]) == sorted(collection.get(include=[])["ids"]) and len(paged["metadatas"]) == len(paged["ids"])
