@@ -31,8 +31,6 @@ def _event_body(source: Source) -> str:
 
 
 class ExtractiveAnswerer:
-    name = "extractive"
-
     def __init__(self, max_sentences: int = 4):
         self.max_sentences = max_sentences
 
