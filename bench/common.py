@@ -1,4 +1,4 @@
-"""Helpers shared by the benchmark scripts: percentiles, memory, a loopback Chroma server."""
+"""Helpers shared by the benchmark scripts: percentiles, memory, loopback servers (also used by the tests)."""
 
 from __future__ import annotations
 
@@ -36,24 +36,34 @@ def free_port() -> int:
 
 
 @contextmanager
-def chroma_server(path: Path):
-    """A real ``chroma run`` on loopback for the duration of the block; yields (port, pid)."""
-    port = free_port()
-    proc = subprocess.Popen([str(Path(sys.executable).parent / "chroma"), "run", "--path", str(path),
-                             "--host", "127.0.0.1", "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+def local_server(command: list[str], health_url: str, *, what: str, timeout: float = 120):
+    """Run a real server process on loopback until the block ends; yields the process. Raises if it never
+    answers ``health_url`` with 200 (tests and benchmarks both start their servers this way)."""
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             env={**os.environ, "ANONYMIZED_TELEMETRY": "False"})
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if httpx.get(health_url, timeout=2).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() > deadline or proc.poll() is not None:
+            proc.kill()
+            raise RuntimeError(f"{what} did not start within {timeout:g} s")
+        time.sleep(0.3)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError("chroma run did not start")
-                time.sleep(0.3)
-        yield port, proc.pid
+        yield proc
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+@contextmanager
+def chroma_server(path: Path):
+    """A real ``chroma run`` on loopback for the duration of the block; yields (port, pid)."""
+    port = free_port()
+    command = [str(Path(sys.executable).parent / "chroma"), "run", "--path", str(path), "--host", "127.0.0.1",
+               "--port", str(port)]
+    with local_server(command, f"http://127.0.0.1:{port}/api/v2/heartbeat", what="chroma run", timeout=60) as proc:
+        yield port, proc.pid

@@ -2,24 +2,19 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
 from assistant.service import Assistant
+from bench.common import chroma_server as run_chroma
 from index.build import build_index
 from index.settings import Settings
 from index.store import VectorStore
-from tests.conftest import CORPUS, free_port, local_server, write
+from tests.conftest import CORPUS, write
 
 
 @pytest.fixture(scope="module")
 def chroma_server(tmp_path_factory):
-    port = free_port()
-    command = [str(Path(sys.executable).parent / "chroma"), "run", "--path", str(tmp_path_factory.mktemp("chroma")),
-               "--host", "127.0.0.1", "--port", str(port)]
-    with local_server(command, f"http://127.0.0.1:{port}/api/v2/heartbeat", what="chroma run", timeout=60):
+    with run_chroma(tmp_path_factory.mktemp("chroma")) as (port, _):
         yield port
 
 

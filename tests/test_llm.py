@@ -17,7 +17,7 @@ from assistant.query import plan
 from assistant.service import Assistant
 from assistant.types import Turn
 from assistant.verify import check_answer, check_sentence
-from tests.conftest import free_port, local_server
+from bench.common import free_port, local_server
 
 QUESTION = "When was the Reciprocal Access Agreement signed?"
 
