@@ -1,5 +1,5 @@
 """What the timeline and chapter views show: every event and chapter of the serving index, enriched
-from the corpus files (related ids, chapter summaries, section order) when they are readable.
+from the corpus files (chapter summaries, section order) when they are readable.
 
 Built once per app from ``assistant.table`` (what the assistant can cite) and ``settings.corpus_dir``.
 """
@@ -152,7 +152,6 @@ class Catalog:
                 corpus, _issues = load_corpus(corpus_dir, strict=False)
             except Exception as exc:  # a half-edited corpus must not take the web face down
                 log.warning("corpus at %s unreadable (%s); chapters come from the index", corpus_dir, exc)
-        related = {e.id: e.related for e in corpus.events} if corpus else {}
         events = []
         for source, chapters in zip(table.sources, table.chapters):
             if source.kind != "event" or not source.date:
@@ -161,7 +160,7 @@ class Catalog:
             summary = source.text[len(prefix):] if source.text.startswith(prefix) else source.text
             events.append(EventCard(source.ref, source.date, source.title, source.category or "other", summary,
                                     tuple(source.actors), tuple(chapters), tuple(source.urls),
-                                    tuple(related.get(source.ref, ()))))
+                                    tuple(source.related)))
         chapters = cls._chapters_from_corpus(corpus) if corpus and corpus.chapters else cls._chapters_from_table(table)
         return cls(events, chapters)
 
