@@ -125,7 +125,9 @@ class HybridRetriever(BaseRetriever):
     def __init__(self, collection, embedder: Embedder, table: DocumentTable, *, top_k: int = 6, depth: int = 30,
                  study: str | None = None):
         super().__init__()
-        self.study = study
+        # Any where-clause makes Chroma filter the whole collection before the vector search (3 ms -> 60 ms
+        # at 10k passages, 600 ms at 100k: docs/benchmarks.md); with only this study in it, it is redundant.
+        self.study = study if study and collection.count() != len(table.sources) else None
         self.collection = collection
         self.embedder = embedder
         self.table = table

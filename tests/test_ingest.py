@@ -7,6 +7,7 @@ import shutil
 
 import pytest
 
+from assistant.retrieval import RetrievalFilters
 from assistant.service import Assistant
 from index.build import build_index
 from index.corpus import load_chapter
@@ -111,4 +112,8 @@ def test_sources_belong_to_a_study(scratch, embedder, tmp_path):
     assert not any("Mekong" in s.text for s in own.table.sources)
     other = Assistant(scratch.model_copy(update={"study": "other-study"}), embedder=embedder)
     assert [s.text for s in other.table.sources] and all("Mekong" in s.text for s in other.table.sources)
+    # Two studies share the collection, so the dense search must keep its study clause.
+    mekong = "Vietnamese fisheries policy in the Mekong delta"
+    assert not any("Mekong" in s.text for s in own.retriever.search(mekong))
+    assert len(own.retriever.dense(mekong, RetrievalFilters(), 30)) == 30  # no slot lost to the other study
     remove_source(scratch, embedder, "other.md", progress=False)
