@@ -127,7 +127,7 @@ class HybridRetriever(BaseRetriever):
         super().__init__()
         # Any where-clause makes Chroma filter the whole collection before the vector search (3 ms -> 60 ms
         # at 10k passages, 600 ms at 100k: docs/benchmarks.md); with only this study in it, it is redundant.
-        self.study = study if study and collection.count() != len(table.sources) else None
+        self.study_filter = study if study and collection.count() != len(table.sources) else None
         self.collection = collection
         self.embedder = embedder
         self.table = table
@@ -182,7 +182,7 @@ class HybridRetriever(BaseRetriever):
     # -- the two rankings ---------------------------------------------------------------
     def dense(self, query: str, filters: RetrievalFilters, depth: int) -> list[tuple[int, float]]:
         """(table index, cosine similarity), best first."""
-        where = _chroma_where(filters, self.study)
+        where = _chroma_where(filters, self.study_filter)
         n = min(depth if filters.empty else max(depth * 4, 100), len(self.table.sources))
         if n == 0:
             return []
