@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import ipaddress
 import json
-import math
 import statistics
 import sys
 import threading
@@ -23,6 +22,8 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import percentiles  # noqa: E402
 
 QUESTIONS = [
     "When was the Reciprocal Access Agreement signed?",
@@ -48,11 +49,6 @@ def is_loopback(url: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(q * len(ordered)) - 1)]
 
 
 def run(url: str, clients: int, questions: int, api_key: str | None, deadline_s: float, timeout_s: float) -> dict:
@@ -97,9 +93,7 @@ def run(url: str, clients: int, questions: int, api_key: str | None, deadline_s:
         "url": url, "clients": clients, "questions_per_client": questions, "requests": len(latencies),
         "errors": len(errors), "error_samples": errors[:5], "wall_s": round(wall, 2),
         "throughput_rps": round(len(latencies) / wall, 2) if wall else 0.0,
-        "latency_ms": {"p50": round(percentile(latencies, 0.50), 1), "p95": round(percentile(latencies, 0.95), 1),
-                       "max": round(max(latencies), 1), "mean": round(statistics.fmean(latencies), 1)}
-        if latencies else {},
+        "latency_ms": {**percentiles(latencies), "mean": round(statistics.fmean(latencies), 2)} if latencies else {},
     }
 
 
