@@ -6,8 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.text import STOPWORDS, tokens
-from assistant.types import Turn
+from assistant.text import MONTH_NAMES
 
 _YEAR = r"(20[0-3]\d|19\d\d)"
 _RANGE = re.compile(rf"\b(?:between|from)\s+{_YEAR}\s+(?:and|to|until|through)\s+{_YEAR}\b|\b{_YEAR}\s*(?:-|–|—|to)\s*{_YEAR}\b", re.I)
@@ -51,6 +50,8 @@ GLOSSARY = {
     "SCS": "South China Sea",
     "UNCLOS": "United Nations Convention on the Law of the Sea",
     "2+2": "foreign and defense ministers",
+    "NSA": "national security adviser",
+    "MCA": "Maritime Cooperative Activity",
 }
 
 
@@ -58,7 +59,7 @@ def expand(text: str) -> str:
     """Append the other form of every acronym or long name the text uses."""
     extra = []
     for short, long in GLOSSARY.items():
-        has_short = re.search(rf"(?<![\w+]){re.escape(short)}(?![\w+])", text)
+        has_short = re.search(rf"(?<![\w+]){re.escape(short)}s?(?![\w+])", text)
         has_long = long.lower() in text.lower()
         if has_short and not has_long:
             extra.append(long)
@@ -67,8 +68,6 @@ def expand(text: str) -> str:
     return f"{text} ({'; '.join(extra)})" if extra else text
 
 
-_MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-                "november", "december")
 _MONTH = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 _DATE_FORMS = (
     re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b"),
@@ -80,7 +79,7 @@ _RELATION = re.compile(r"\b(after|since|following|before|until|prior to|by)\s*$"
 
 
 def _month(name: str) -> int:
-    return next(i for i, m in enumerate(_MONTH_NAMES, start=1) if m.startswith(name.lower()[:3]))
+    return next(i for i, m in enumerate(MONTH_NAMES, start=1) if m.startswith(name.lower()[:3]))
 
 
 def _explicit_date(question: str) -> tuple[str, str] | None:
@@ -184,18 +183,3 @@ def plan(question: str) -> QueryPlan:
         after=dated[1] if dated and dated[0] == "after" else None,
         before=dated[1] if dated and dated[0] == "before" else None,
     )
-
-
-def standalone_question(question: str, history: tuple[Turn, ...] | list[Turn]) -> str:
-    """Rewrite a follow-up ("and when did it enter into force?") into a question that stands
-    alone, by carrying over the content words of the previous user turn. No model needed."""
-    previous = [t.content for t in history if t.role == "user"]
-    if not previous or not _FOLLOW_UP.search(question):
-        return question
-    own = set(tokens(question))
-    carried = [w for w in re.findall(r"[A-Za-z0-9+.-]+", previous[-1]) if w.lower() not in STOPWORDS
-               and w.lower().strip(".?") not in own and len(w) > 1]
-    if not carried:
-        return question
-    body = re.sub(r"^\s*(and|also|so|then)\b[\s,]*", "", question, flags=re.I).rstrip("?").strip()
-    return f"{body} ({' '.join(carried).strip('?.')})?"

@@ -18,6 +18,10 @@ from assistant.types import Source
 from index.embedding import Embedder
 from index.store import get_all
 
+_INSTITUTION = re.compile(r"\b(Japan|Philippines?|China|United|States|Ministry|Department|Force|Forces|Guard|Navy|"
+                          r"Army|Agency|Council|Senate|Diet|House|Office|Bank|Corporation|Industries|Group|"
+                          r"Association|Union|Command|Fleet|Brigade|Marine|Marines|Defense|Defence|ASEAN|Government|"
+                          r"Embassy|Committee|Cabinet|Kingdom|Australia|Vietnam|Indonesia|Malaysia|Korea|India)\b")
 _RRF_K = 60  # the usual constant from Cormack et al.; damps the head of each ranking
 
 
@@ -113,6 +117,20 @@ class DocumentTable:
     def events(self) -> list[Source]:
         """Timeline events in date order."""
         return sorted((s for s in self.sources if s.kind == "event"), key=lambda s: (s.date or "", s.ref))
+
+    def people(self) -> frozenset[str]:
+        """People among the timeline's actors (two or more capitalised words, no institution), with
+        their surnames, so a 'who' answer can be told by whether it names one."""
+        names: set[str] = set()
+        for s in self.sources:
+            for actor in s.actors:
+                words = actor.replace(".", "").split()
+                if len(words) >= 2 and all(w[:1].isupper() for w in words) and not _INSTITUTION.search(actor):
+                    names.add(actor)
+                    surname = next((w for w in reversed(words) if w not in ("Jr", "Sr", "III", "II")), "")
+                    if len(surname) >= 3:
+                        names.add(surname)
+        return frozenset(names)
 
     def mask(self, filters: RetrievalFilters) -> np.ndarray:
         return np.array([filters.matches(s, c) for s, c in zip(self.sources, self.chapters)], dtype=bool)
@@ -212,13 +230,16 @@ class HybridRetriever(BaseRetriever):
         filters = filters or RetrievalFilters()
         dense = self.dense(query, filters, self.depth)
         lexical = self.lexical(query, filters, self.depth)
-        fused: dict[int, float] = {}
-        for ranking in (dense, lexical):
-            for rank, (i, _) in enumerate(ranking):
-                fused[i] = fused.get(i, 0.0) + 1.0 / (_RRF_K + rank + 1)
+        fused = reciprocal_rank_fusion([[i for i, _ in dense], [i for i, _ in lexical]])
         similarity = dict(dense)
-        order = sorted(fused, key=lambda i: -fused[i])[: top_k or self.top_k]
+        order = list(fused)[: top_k or self.top_k]
         return [self._with_scores(i, fused[i], similarity.get(i, 0.0)) for i in order]
+
+    def fuse(self, rankings: list[list[Source]], top_k: int | None = None) -> list[Source]:
+        """Several result lists as one (a list given twice counts double)."""
+        by_id = {s.doc_id: s for ranking in reversed(rankings) for s in ranking}
+        fused = reciprocal_rank_fusion([[s.doc_id for s in ranking] for ranking in rankings])
+        return [by_id[d] for d in list(fused)[: top_k or self.top_k]]
 
     def _with_scores(self, i: int, score: float, similarity: float) -> Source:
         from dataclasses import replace
@@ -232,6 +253,15 @@ class HybridRetriever(BaseRetriever):
                                                                                "title": s.title}), score=s.score)
             for s in self.search(query_bundle.query_str)
         ]
+
+
+def reciprocal_rank_fusion(rankings: list[list]) -> dict:
+    """Items of several rankings by summed 1/(k + rank), best first (Cormack et al.)."""
+    fused: dict = {}
+    for ranking in rankings:
+        for rank, item in enumerate(ranking):
+            fused[item] = fused.get(item, 0.0) + 1.0 / (_RRF_K + rank + 1)
+    return dict(sorted(fused.items(), key=lambda kv: -kv[1]))
 
 
 def _chroma_where(filters: RetrievalFilters, study: str | None = None) -> dict | None:

@@ -1,17 +1,23 @@
 """The ``Assistant``: question in, cited and verified ``Answer`` out. The app, the API, the CLI and
-the eval runner all use this one class."""
+the eval runner all use this one class. Answering is a short pipeline: parse the question
+(``assistant.parse``), let the handler for its type draft the answer (``assistant.handlers``),
+render and number its citations (``assistant.render``), verify every sentence (``assistant.verify``)."""
 
 from __future__ import annotations
 
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
-from assistant.extractive import Claim, ExtractiveAnswerer, render, render_list
+from assistant.compose import Claim
+from assistant.handlers import handler_for
 from assistant.llm import LLMBackend, LLMError, answer_messages, complete, condense_messages, make_backend
-from assistant.query import QueryPlan, plan, standalone_question
+from assistant.parse import ParsedQuestion, parse
+from assistant.query import QueryPlan, expand
+from assistant.render import render
 from assistant.retrieval import DocumentTable, HybridRetriever, RetrievalFilters
+from assistant.scope import Scope
 from assistant.text import numbers, sentences, tokens
 from assistant.types import Answer, Citation, Source, Turn
 from assistant.verify import MARKER, check_answer
@@ -23,12 +29,9 @@ MAX_QUESTION_CHARS = 2000
 REFUSAL = ("The study does not appear to cover this question: nothing in its chapters or timeline answers it "
            "closely enough to cite. The nearest material is listed under the sources.")
 _ORDINALS = {"first", "second", "third", "fourth", "fifth", "sixth"}
-LLM_CONTEXT_ITEMS = 4
-# Refusal calibration, set from evals/questions.yaml runs (docs/benchmarks.md): below this best
-# similarity, the mean of that similarity and the evidence's coverage of the question's
-# (rarity-weighted) words must reach MIN_SUPPORT.
-CONFIDENT_SIMILARITY = 0.6
-MIN_SUPPORT = 0.43  # what fits a small model's 2k-token window with room to answer
+LLM_CONTEXT_ITEMS = 4  # what fits a small model's 2k-token window with room to answer
+# Invisible characters that a pasted question may carry; they count as whitespace.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), " ")
 
 
 class InvalidQuestion(ValueError):
@@ -46,7 +49,8 @@ class Assistant:
         self.retriever = HybridRetriever(collection, self.embedder, self.table, top_k=settings.top_k,
                                          study=settings.study)
         self.sentences = self.store.open_sentences(self.manifest.build_id)
-        self.extractive = ExtractiveAnswerer()
+        self.scope = Scope(self.table.sources)
+        self.people = self.table.people()
         self._backends: dict[str, LLMBackend | None] = dict(backends or {})
         self._backends_lock = threading.Lock()
         self.retriever.dense("warm-up", RetrievalFilters(), 1)  # first inference is slow; pay it at start-up
@@ -77,52 +81,57 @@ class Assistant:
 
     def _stream(self, question: str, history: tuple[Turn, ...], filters: RetrievalFilters | None,
                 llm: LLMBackend | None) -> Iterator[dict]:
+        """parse -> handler -> compose -> verify (then, with a model, rephrase and verify again)."""
         started = time.perf_counter()
-        standalone = self._standalone(question, tuple(history), llm)
-        query = plan(standalone)
-        chosen = filters or RetrievalFilters()  # the user's own filters are always hard
-        filters = self._resolve_time(_merge(chosen, query), query)
-
-        if query.wants_list and (filters.has_time or query.categories):
-            items = self.timeline_items(query, filters)
-            if items:
-                retrieve_ms = (time.perf_counter() - started) * 1000
-                answer = self._list_answer(question, items)
-                yield {"type": "delta", "text": answer.answer}
-                yield {"type": "answer", "answer": self._finish(answer, standalone, started, retrieve_ms)}
-                return
-        retrieved = self._search(query.text, filters, chosen)
-        if query.wants_first or query.wants_latest:
-            retrieved = _order_by_time(retrieved, latest=query.wants_latest and not query.wants_first)
+        parsed = self._parse(question, history, llm)
+        ctx = self._context(parsed, filters)
         retrieve_ms = (time.perf_counter() - started) * 1000
-
-        if self._refuse(standalone, retrieved) or self._outside_record(filters):
-            answer = Answer(question, REFUSAL, retrieved=retrieved, refused=True)
+        if self._outside_record(ctx.filters) or self.scope.outside(parsed, ctx.retrieved):
+            answer = Answer(question, REFUSAL, retrieved=ctx.retrieved, refused=True)
             yield {"type": "delta", "text": REFUSAL}
         else:
-            semantic = self.retriever.sentence_scores(self.sentences, query.text, [s.doc_id for s in retrieved])
-            answer = self._cited(question, self.extractive.claims(query.text, query, retrieved, semantic), retrieved)
-            if llm is None:
-                for sentence in sentences(answer.answer):
+            answer = self._compose(question, parsed, ctx)
+            if llm is None or answer.answer_type == "list":
+                for sentence in sentences(answer.answer) if answer.answer_type != "list" else [answer.answer]:
                     yield {"type": "delta", "text": sentence + " "}
             else:
-                answer = yield from self._llm_answer(llm, standalone, retrieved, answer)
-        yield {"type": "answer", "answer": self._finish(answer, standalone, started, retrieve_ms)}
+                answer = yield from self._llm_answer(llm, parsed.text, ctx.retrieved, answer)
+        answer.answer_type = parsed.answer_type
+        yield {"type": "answer", "answer": self._finish(answer, parsed, started, retrieve_ms)}
 
-    def timeline_items(self, query: QueryPlan, filters: RetrievalFilters) -> list[Source]:
-        """All timeline events that match the question's period and categories, in date order:
-        a list question is answered completely, not cut at top-k."""
-        events_only = replace(filters, kinds=("event",), categories=filters.categories or query.categories)
-        mask = self.table.mask(events_only)
+    def _context(self, parsed: ParsedQuestion, chosen: RetrievalFilters | None) -> "AskContext":
+        chosen = chosen or RetrievalFilters()  # the user's own filters are always hard
+        filters = self._resolve_time(_merge(chosen, parsed.plan), parsed.plan)
+        retrieved = self._search(parsed.search_text, filters, chosen)
+        return AskContext(self, parsed, retrieved, filters)
+
+    def _compose(self, question: str, parsed: ParsedQuestion, ctx: "AskContext") -> Answer:
+        drafts = [handler_for(part.answer_type)(ctx, part) for part in parsed.parts]
+        claims: list[Claim] = []
+        for draft in drafts:
+            claims += [c for c in draft.claims if c.text not in {x.text for x in claims}]
+        retrieved = list(ctx.retrieved)
+        for draft in drafts:
+            retrieved += [s for s in draft.retrieved if s not in retrieved]
+        is_list = len(drafts) == 1 and drafts[0].is_list
+        if not claims:
+            return Answer(question, REFUSAL, retrieved=retrieved, refused=True)
+        text, cited = render(claims, heading=drafts[0].heading if is_list else None, as_list=is_list)
+        answer = Answer(question, text, retrieved=drafts[0].retrieved if is_list else retrieved)
+        answer.answer_type = "list" if is_list else parsed.answer_type
+        return self._verified(answer, cited)
+
+    def timeline(self, filters: RetrievalFilters) -> list[Source]:
+        """Every timeline event that matches ``filters``, in date order: a list is answered completely,
+        not cut at top-k."""
+        mask = self.table.mask(replace(filters, kinds=("event",)))
         return sorted((s for s, keep in zip(self.table.sources, mask) if keep), key=lambda s: (s.date or "", s.ref))
 
     def resolve_event(self, phrase: str) -> Source | None:
         """The timeline event a phrase names ("the RAA was signed", "the second 2+2"). Among
         events about as close as the best, an ordinal in the phrase must match the title; otherwise
-        the one whose title shares most words wins, and the earliest breaks ties (anniversaries and
-        follow-ups come later than the event they refer to)."""
-        from assistant.query import expand
-
+        the one whose title shares most words wins, then the closer match ('agree to work toward a first
+        2+2' is not the first 2+2), then the earlier (anniversaries come later than their event)."""
         hits = self.retriever.search(expand(phrase), RetrievalFilters(kinds=("event",)), top_k=8)
         if not hits or max(h.similarity for h in hits) < self.settings.refusal_threshold:
             return None
@@ -130,28 +139,30 @@ class Assistant:
         wanted = set(tokens(expand(phrase)))
         ordinals = wanted & _ORDINALS
 
-        def rank(s: Source):
+        def rank(s: Source):  # ordinals and title words first, then the closer match, then the earlier
             title = set(tokens(s.title))
-            return (-3 * len(ordinals & title) - len((wanted - _ORDINALS) & title), s.date or "")
+            return (-3 * len(ordinals & title) - len((wanted - _ORDINALS) & title), -s.similarity, s.date or "")
 
         return min((h for h in hits if h.similarity >= best - 0.15), key=rank)
 
     # -- steps ------------------------------------------------------------------------------
-    def _standalone(self, question: str, history: tuple[Turn, ...], llm: LLMBackend | None) -> str:
-        rewritten = standalone_question(question, history)
-        if llm is None or rewritten == question:
-            return rewritten
-        try:  # with a model, condense; keep the rule-based form if the model drifts off topic
+    def _parse(self, question: str, history: tuple[Turn, ...], llm: LLMBackend | None) -> ParsedQuestion:
+        """The rule-based parse; with a model, a follow-up's rewrite may come from the model instead,
+        if it keeps the question's words and brings no figures of its own."""
+        parsed = parse(question, history)
+        if llm is None or not parsed.rewritten:
+            return parsed
+        try:
             condensed = complete(llm, condense_messages(question, [(t.role, t.content) for t in history])).strip()
         except LLMError:
-            return rewritten
+            return parsed
         condensed = condensed.splitlines()[0].strip() if condensed else ""
         said = " ".join([question] + [t.content for t in history])
-        invented = numbers(condensed) - numbers(said)  # a rewrite must not bring dates or figures of its own
+        invented = numbers(condensed) - numbers(said)
         if (8 <= len(condensed) <= 300 and not invented and condensed.rstrip().endswith("?")
                 and set(tokens(condensed)) >= set(tokens(question))):
-            return condensed
-        return rewritten
+            return replace(parse(condensed), original=question, rewritten=True, context=parsed.context)
+        return parsed
 
     def _resolve_time(self, filters: RetrievalFilters, query: QueryPlan) -> RetrievalFilters:
         for relation, phrase in query.anchors:
@@ -161,20 +172,12 @@ class Assistant:
         return filters
 
     def _search(self, text: str, filters: RetrievalFilters, chosen: RetrievalFilters) -> list[Source]:
-        """A period named in a question that is not a list question is a preference, not a filter:
-        'Japan agreed in 2023 to finance the ships, right?' must still find the 2024 event that
-        corrects it. Results inside the period are fused with those under the user's filters alone."""
+        """A period named in a question is a preference, not a filter: 'Japan agreed in 2023 to
+        finance the ships, right?' must still find the 2024 event that corrects it. Results inside
+        the period are fused with those under the user's filters alone (inside counts double)."""
         if filters == chosen:
             return self.retriever.search(text, filters)
-        inside = self.retriever.search(text, filters)
-        anywhere = self.retriever.search(text, chosen)
-        score: dict[str, float] = {}
-        by_id: dict[str, Source] = {}
-        for ranking in (inside, inside, anywhere):  # inside counts double
-            for rank, source in enumerate(ranking):
-                score[source.doc_id] = score.get(source.doc_id, 0.0) + 1.0 / (60 + rank + 1)
-                by_id.setdefault(source.doc_id, source)
-        return [by_id[d] for d in sorted(score, key=lambda d: -score[d])][: self.settings.top_k]
+        return self.retriever.fuse([self.retriever.search(text, filters)] * 2 + [self.retriever.search(text, chosen)])
 
     def _outside_record(self, filters: RetrievalFilters) -> bool:
         """A question about a period the record does not reach (e.g. 2026 when it ends in 2025)."""
@@ -183,33 +186,6 @@ class Assistant:
             return False
         first, last = int(events[0].date[:4]), int(events[-1].date[:4])
         return (filters.year_from or first) > last or (filters.year_to or last) < first
-
-    def _refuse(self, question: str, retrieved: list[Source]) -> bool:
-        """The study does not cover a question when the evidence is weak, when it names something the
-        corpus never mentions (another country, person), or when the nearest material, unless very
-        close, leaves most of what was asked about unaddressed ('GDP growth rate', 'warheads')."""
-        if not retrieved:
-            return True
-        best = max(s.similarity for s in retrieved)
-        if best < self.settings.refusal_threshold or self.retriever.unknown_names(question):
-            return True
-        if best >= CONFIDENT_SIMILARITY:
-            return False
-        return (best + self.retriever.coverage(question, retrieved[:3])) / 2 < MIN_SUPPORT
-
-    def _cited(self, question: str, claims: list[Claim], retrieved: list[Source]) -> Answer:
-        order: dict[int, str] = {}
-        for claim in claims:
-            order.setdefault(claim.source, f"[{len(order) + 1}]")
-        cited = [retrieved[i] for i in order]
-        return self._verified(Answer(question, render(claims, order), retrieved=retrieved), cited)
-
-    def _list_answer(self, question: str, items: list[Source]) -> Answer:
-        markers = {i: f"[{i + 1}]" for i in range(len(items))}
-        first, last = items[0].date[:4], items[-1].date[:4]
-        span = first if first == last else f"{first}–{last}"
-        intro = f"The timeline records {len(items)} matching event{'s' if len(items) != 1 else ''} ({span}), in date order:"
-        return self._verified(Answer(question, render_list(items, markers, intro), retrieved=items), items)
 
     def _verified(self, answer: Answer, cited: list[Source]) -> Answer:
         checked = check_answer(answer.answer, cited)
@@ -248,15 +224,49 @@ class Assistant:
             answer.notice = f"{len(checked) - len(kept)} unsupported sentence(s) were removed from the model's answer."
         return answer
 
-    def _finish(self, answer: Answer, standalone: str, started: float, retrieve_ms: float) -> Answer:
+    def _finish(self, answer: Answer, parsed: ParsedQuestion, started: float, retrieve_ms: float) -> Answer:
         total = (time.perf_counter() - started) * 1000
-        answer.standalone_question = standalone if standalone != answer.question else None
+        answer.standalone_question = parsed.text if parsed.rewritten else None
         answer.timings_ms = {"retrieve": retrieve_ms, "answer": total - retrieve_ms, "total": total}
         return answer
 
 
+@dataclass
+class AskContext:
+    """What a handler sees of one question (``assistant.handlers.Context``)."""
+
+    assistant: Assistant
+    parsed: ParsedQuestion
+    retrieved: list[Source]
+    filters: RetrievalFilters
+
+    @property
+    def table(self) -> DocumentTable:
+        return self.assistant.table
+
+    @property
+    def persons(self) -> frozenset[str]:
+        return self.assistant.people
+
+    def search(self, text: str, filters: RetrievalFilters | None = None, top_k: int | None = None) -> list[Source]:
+        return self.assistant.retriever.search(expand(text), filters or self.filters, top_k=top_k)
+
+    def sentence_scores(self, text: str, sources: list[Source]) -> dict[str, list[tuple[str, float]]]:
+        return self.assistant.retriever.sentence_scores(self.assistant.sentences, expand(text),
+                                                        [s.doc_id for s in sources])
+
+    def resolve_event(self, phrase: str) -> Source | None:
+        return self.assistant.resolve_event(phrase)
+
+    def timeline(self, filters: RetrievalFilters) -> list[Source]:
+        return self.assistant.timeline(filters)
+
+
 def _clean(question: str) -> str:
-    if not isinstance(question, str) or not question.strip():
+    if not isinstance(question, str):
+        raise InvalidQuestion("the question must be text")
+    question = question.translate(_INVISIBLE)
+    if not question.strip():
         raise InvalidQuestion("the question is empty")
     if len(question) > MAX_QUESTION_CHARS:
         raise InvalidQuestion(f"the question is {len(question)} characters long; the limit is {MAX_QUESTION_CHARS}")
@@ -270,15 +280,3 @@ def _merge(filters: RetrievalFilters, query: QueryPlan) -> RetrievalFilters:
     return replace(filters, year_from=year_from, year_to=year_to, on=query.on or filters.on,
                    after=max(filter(None, (filters.after, query.after)), default=None),
                    before=min(filter(None, (filters.before, query.before)), default=None))
-
-
-def _order_by_time(retrieved: list[Source], *, latest: bool) -> list[Source]:
-    """For 'first'/'latest' questions: among events about as relevant as the best one, the
-    earliest (or latest) leads."""
-    events = [s for s in retrieved if s.kind == "event" and s.date]
-    if not events:
-        return retrieved
-    best = max(s.similarity for s in events)
-    close = [s for s in events if s.similarity >= best - 0.03]
-    lead = max(close, key=lambda s: s.date) if latest else min(close, key=lambda s: s.date)
-    return [lead] + [s for s in retrieved if s is not lead]

@@ -6,7 +6,12 @@ import re
 
 import Stemmer
 
+from index.records import MONTHS, format_date  # noqa: F401  (re-exported: one home for month names and dates)
 from index.sentences import sentences  # noqa: F401  (re-exported: one splitter for index and answers)
+
+MONTH_NAMES = tuple(m.lower() for m in MONTHS)
+NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+                "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty")
 
 STOPWORDS = frozenset(
     """a an and are as at be been being but by did do does doing for from had has have how i in into is it its
@@ -27,8 +32,12 @@ def stem(token: str) -> str:
     return token if any(c.isdigit() for c in token) else _STEMMER.stemWord(token)
 
 
+_CONTRACTION = re.compile(r"n't\b|'s\b|'re\b|'ve\b|'ll\b|'d\b")
+
+
 def tokens(text: str, *, keep_stopwords: bool = False) -> list[str]:
-    words = _TOKEN.findall(text.lower().replace("’", "'"))
+    """Stemmed lower-case words; contractions ("didn't", "Japan's") lose their clitic."""
+    words = _TOKEN.findall(_CONTRACTION.sub(" ", text.lower().replace("’", "'")))
     return [stem(w) for w in words if keep_stopwords or w not in STOPWORDS]
 
 

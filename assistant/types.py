@@ -65,6 +65,7 @@ class Answer:
     backend: str = "extractive"
     notice: str | None = None  # e.g. "the language model was unreachable; showing the extractive answer"
     standalone_question: str | None = None  # the question as rewritten from history, if it was
+    answer_type: str = "fact"  # what kind of answer the question asked for (assistant.parse.ANSWER_TYPES)
     timings_ms: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
@@ -75,6 +76,7 @@ class Answer:
             "backend": self.backend,
             "notice": self.notice,
             "standalone_question": self.standalone_question,
+            "answer_type": self.answer_type,
             "citations": [c.to_dict() for c in self.citations],
             "retrieved": [s.to_dict() for s in self.retrieved],
             "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},

@@ -9,9 +9,14 @@ from dataclasses import dataclass
 from assistant.text import numbers, sentences
 from assistant.types import Source
 
-MARKER = re.compile(r"\[(\d{1,2})\]")
-_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-           "november", "december")
+from assistant.text import MONTH_NAMES as _MONTHS
+
+# The one citation-marker format: "[3]".
+MARKER = re.compile(r"\[(\d{1,3})\]")
+
+
+def marker(n: int) -> str:
+    return f"[{n}]"
 
 
 @dataclass(frozen=True)
@@ -31,6 +36,16 @@ def _evidence(source: Source) -> str:
     return f"{source.title} {source.date or ''} {source.text}"
 
 
+def _is_stated_sum(number: str, claim: str) -> bool:
+    """'10 (phase i) + 2 (phase ii) = 12 vessels': a total the sentence adds up from its own terms."""
+    if "=" not in claim:
+        return False
+    terms, _, total = claim.partition("=")
+    if number not in numbers(total) or "+" not in terms:
+        return False
+    return abs(sum(float(n) for n in numbers(terms)) - float(number)) < 1e-9
+
+
 def check_sentence(sentence: str, sources: list[Source]) -> CheckedSentence:
     markers = tuple(int(m) for m in MARKER.findall(sentence))
     if not markers:
@@ -43,7 +58,8 @@ def check_sentence(sentence: str, sources: list[Source]) -> CheckedSentence:
     # ISO dates in the evidence ('2024-07-08') also count as their parts.
     evidence_numbers = numbers(evidence) | {p.lstrip("0") or "0" for d in re.findall(r"\b\d{4}-\d{2}(?:-\d{2})?\b", evidence) for p in d.split("-")}
     evidence_months = _months(evidence) | {_MONTHS[int(m) - 1] for m in re.findall(r"\b\d{4}-(0[1-9]|1[0-2])\b", evidence)}
-    missing = sorted(n for n in numbers(claim) if n not in evidence_numbers and n.lstrip("0") not in evidence_numbers)
+    missing = sorted(n for n in numbers(claim) if n not in evidence_numbers and n.lstrip("0") not in evidence_numbers
+                     and not _is_stated_sum(n, claim))
     if missing:
         return CheckedSentence(sentence, markers, False, f"{missing[0]} is not in the cited text")
     missing_months = sorted(_months(claim) - evidence_months)

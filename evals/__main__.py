@@ -22,6 +22,8 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--out", type=Path, default=None, help="output directory (default: evals/runs/<backend>)")
     run.add_argument("--limit", type=int, default=None, help="only the first N questions")
     run.add_argument("--no-baseline", action="store_true", help="skip the llama-index baseline")
+    run.add_argument("--split", choices=("dev", "test"), default=None,
+                     help="only one half of the set (deterministic; tune on dev, report test)")
     cmp = sub.add_parser("compare", help="per-question regressions and improvements from run A to run B")
     cmp.add_argument("a", type=Path, help="results.json (or its directory) of the earlier run")
     cmp.add_argument("b", type=Path, help="results.json (or its directory) of the later run")
@@ -58,13 +60,14 @@ def main(argv: list[str] | None = None) -> int:
         (out.parent / ".gitignore").write_text("*\n")
     try:
         doc = run_eval(args.questions, out, backend=args.backend, limit=args.limit,
-                       with_baseline=not args.no_baseline, command="python -m evals " + shlex.join(argv))
+                       with_baseline=not args.no_baseline, command="python -m evals " + shlex.join(argv),
+                       split_name=args.split)
     except (QuestionError, IndexMissing, FileNotFoundError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     overall = doc["summary"]["overall"]
     print(f"wrote {out}/results.json, report.md, report.html")
-    for key in ("key_fact_coverage", "hit@1", "hit@5", "mrr", "ndcg@10", "citation_precision", "verification_rate",
+    for key in ("key_fact_coverage", "extraction_efficiency", "standalone_sentences", "hit@1", "hit@5", "mrr", "ndcg@10", "citation_precision", "verification_rate",
                 "refusal_accuracy", "wrong_refusal_rate", "latency_p50_ms", "latency_p95_ms"):
         base = doc["baseline"]["summary"]["overall"].get(key) if doc.get("baseline") else None
         tail = f"   baseline {fmt(base, key):>10}" if doc.get("baseline") else ""

@@ -229,8 +229,11 @@ def score(question: dict, answer: dict, n_relevant: int | None = None) -> dict:
         out.update(ranking_scores(relevance, n_relevant))
         out["key_fact_coverage"], out["facts_found"], out["facts_missing"] = key_fact_coverage(
             facts, answer.get("answer", ""))
+        out["retrieved_key_fact_coverage"] = key_fact_coverage(facts, retrieved_text(answer))[0]
     else:
-        out.update({"hit@1": None, "hit@5": None, "mrr": None, f"ndcg@{NDCG_K}": None, "key_fact_coverage": None})
+        out.update({"hit@1": None, "hit@5": None, "mrr": None, f"ndcg@{NDCG_K}": None, "key_fact_coverage": None,
+                    "retrieved_key_fact_coverage": None})
+    out["standalone_sentences"] = None if refused or not answer.get("answer") else standalone_sentences(answer["answer"])
 
     citations = answer.get("citations", [])
     good = 0
@@ -252,15 +255,48 @@ def score(question: dict, answer: dict, n_relevant: int | None = None) -> dict:
     return out
 
 
+RETRIEVED_FOR_EFFICIENCY = 6  # the texts an answer is built from
+
+
+def retrieved_text(answer: dict) -> str:
+    """The top retrieved items' text (titles and dates with it): what an answer could have stated."""
+    return " ".join(f"{r.get('title', '')}. {r.get('date') or ''} {r.get('text', '')}"
+                    for r in (answer.get("retrieved") or [])[:RETRIEVED_FOR_EFFICIENCY])
+
+
+def standalone_sentences(text: str) -> float:
+    """Share of the answer's sentences that stand alone: those not opening with a reference back
+    ('This …', 'These rules …', 'First, …'), or opening so right after a sentence citing the same item
+    (its referent is then just before it). List lines and headings count as sentences that stand."""
+    from assistant.compose import opens_with_reference  # the answerer's own rule, one home
+    from assistant.text import sentences
+    from assistant.verify import MARKER
+
+    rows = [s for line in text.splitlines() for s in sentences(line.strip().lstrip("-*• "))]
+    if not rows:
+        return 1.0
+    good, previous = 0, set()
+    for sentence in rows:
+        cited = set(MARKER.findall(sentence))
+        good += not opens_with_reference(sentence) or bool(cited & previous)
+        previous = cited
+    return good / len(rows)
+
+
 # --- aggregation -----------------------------------------------------------------------------
 
-HEADLINE = ["key_fact_coverage", "hit@1", "hit@5", "mrr", f"ndcg@{NDCG_K}", "citation_precision",
+HEADLINE = ["key_fact_coverage", "extraction_efficiency", "standalone_sentences", "hit@1", "hit@5", "mrr", f"ndcg@{NDCG_K}", "citation_precision",
             "verification_rate", "refusal_accuracy", "wrong_refusal_rate", "latency_p50_ms", "latency_p95_ms"]
 
 
 def _mean(values: list) -> float | None:
     values = [v for v in values if v is not None]
     return float(sum(values) / len(values)) if values else None
+
+
+def _ratio(a: float | None, b: float | None) -> float | None:
+    """Answer coverage over retrieved coverage (means over the same questions)."""
+    return a / b if a is not None and b else None
 
 
 def percentile(values: list[float], q: float) -> float | None:
@@ -278,6 +314,10 @@ def aggregate(scored: list[dict]) -> dict:
         "n_answerable": len(answerable),
         "n_unanswerable": len(unanswerable),
         "key_fact_coverage": _mean([s["key_fact_coverage"] for s in answerable]),
+        "retrieved_key_fact_coverage": _mean([s.get("retrieved_key_fact_coverage") for s in answerable]),
+        "extraction_efficiency": _ratio(_mean([s["key_fact_coverage"] for s in answerable]),
+                                        _mean([s.get("retrieved_key_fact_coverage") for s in answerable])),
+        "standalone_sentences": _mean([s.get("standalone_sentences") for s in scored]),
         **{m: _mean([s[m] for s in answerable]) for m in ("hit@1", "hit@5", "mrr", f"ndcg@{NDCG_K}")},
         "citation_precision": _mean([s["citation_precision"] for s in scored]),
         "verification_rate": sum(s["citations_verified"] for s in scored) / citations if citations else None,

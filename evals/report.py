@@ -9,7 +9,10 @@ from pathlib import Path
 from evals.metrics import NDCG_K
 from evals.svg import grouped_bars, histogram
 
-METRICS = [("key_fact_coverage", "Key-fact coverage"), ("hit@1", "Hit@1"), ("hit@5", "Hit@5"), ("mrr", "MRR"),
+METRICS = [("key_fact_coverage", "Key-fact coverage"),
+           ("retrieved_key_fact_coverage", "Key-fact coverage of the top 6 retrieved texts"),
+           ("extraction_efficiency", "Extraction efficiency (answer ÷ top-6 coverage)"),
+           ("standalone_sentences", "Standalone sentences"), ("hit@1", "Hit@1"), ("hit@5", "Hit@5"), ("mrr", "MRR"),
            (f"ndcg@{NDCG_K}", f"nDCG@{NDCG_K}"), ("citation_precision", "Citation precision"),
            ("verification_rate", "Verification rate"), ("refusal_accuracy", "Refusal accuracy (unanswerable)"),
            ("wrong_refusal_rate", "Wrong-refusal rate (answerable)"), ("latency_p50_ms", "Latency p50 (ms)"),
@@ -33,6 +36,11 @@ NOTES = [
     "Citation precision: cited items that are relevant (as above) or contain a key fact, over cited items; "
     "averaged over answers that cite anything (refusals cite nothing; an unanswerable question answered with "
     "citations scores 0). Verification rate: verified citations over all citations, pooled.",
+    "Extraction efficiency: mean key-fact coverage of the answers divided by the mean key-fact coverage of the "
+    "top 6 retrieved texts (titles, dates and text), over the same answerable questions: how much of what "
+    "retrieval found the answer states. Standalone sentences: the share of answer sentences that do not open "
+    "with a reference back ('This …', 'These rules …', 'First, …'), a sentence doing so right after one citing "
+    "the same item counting as standalone; refusals are not counted.",
     "Refusal accuracy: refused unanswerable questions / unanswerable questions. Wrong-refusal rate: refused "
     "answerable questions / answerable questions. 'refusal correct' in the per-tag tables covers both. "
     "Unanswerable questions are excluded from retrieval and key-fact metrics. Latency: timings_ms.total.",
@@ -78,6 +86,20 @@ def _failures(result: dict) -> list[str]:
     if result.get("error"):
         why.append(result["error"])
     return why
+
+
+def _failures_by_type(weak: list[tuple[dict, list[str]]], total: int) -> list[tuple]:
+    """Failures on a held-out split, counted by question type and kind of failure only."""
+    kinds = ("wrongly refused", "should have refused", "missing", "nothing relevant", "citation precision")
+    counts: dict[str, dict[str, int]] = {}
+    for r, why in weak:
+        row = counts.setdefault(r["tags"][0] if r["tags"] else "—", dict.fromkeys(kinds, 0))
+        for kind in kinds:
+            row[kind] += any(w.startswith(kind) for w in why)
+    rows = [[t, str(sum(1 for r, _ in weak if (r["tags"] or ["—"])[0] == t))] + [str(row[k]) for k in kinds]
+            for t, row in sorted(counts.items())]
+    return [("h", 2, f"Failures by type: {len(weak)} of {total} questions (held-out split: no per-question detail)"),
+            ("table", ["Type", "failing"] + list(kinds), rows)]
 
 
 # --- blocks ----------------------------------------------------------------------------------
@@ -143,6 +165,10 @@ def build_blocks(doc: dict) -> list[tuple]:
     base_by_id = {r["id"]: r for r in baseline["results"]} if base else {}
     weak = [(r, _failures(r)) for r in doc["results"]]
     weak = [(r, why) for r, why in weak if why]
+    if run["questions"].get("split") == "test":  # a held-out split is reported, never read question by question
+        blocks += _failures_by_type(weak, len(doc["results"]))
+        blocks.append(("h", 2, "How the metrics are computed"))
+        return blocks + [("p", n) for n in NOTES]
     blocks.append(("h", 2, f"Weak spots: {len(weak)} of {len(doc['results'])} questions"))
     blocks.append(("table", ["Question", "Tags", "Key facts", "Hit@5", "MRR", "Refused", "Why",
                              "Baseline key facts"],

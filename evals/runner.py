@@ -45,6 +45,25 @@ def load_questions(path: Path) -> list[dict]:
     return data
 
 
+SPLITS = ("dev", "test")
+
+
+def split(questions: list[dict], name: str) -> list[dict]:
+    """The ``dev`` or ``test`` half of a question set: within each type (first tag), questions ordered
+    by a hash of their id alternate between dev and test, so both halves have every type in the same
+    proportion and the split never changes when code or answers do. Tune on dev; report test."""
+    if name not in SPLITS:
+        raise QuestionError(f"unknown split {name!r}; known: {', '.join(SPLITS)}")
+    by_type: dict[str, list[dict]] = {}
+    for q in questions:
+        by_type.setdefault(q["tags"][0] if q["tags"] else "", []).append(q)
+    chosen = set()
+    for group in by_type.values():
+        ordered = sorted(group, key=lambda q: hashlib.sha256(q["id"].encode()).hexdigest())
+        chosen |= {q["id"] for i, q in enumerate(ordered) if SPLITS[i % 2] == name}
+    return [q for q in questions if q["id"] in chosen]
+
+
 def stratified(questions: list[dict], per_tag: int) -> list[dict]:
     """The first ``per_tag`` questions of each tag, in file order (deterministic)."""
     counts: dict[str, int] = {}
@@ -164,14 +183,16 @@ def _now() -> str:
 
 
 def run(questions_path: Path, out_dir: Path, *, backend: str | None = None, limit: int | None = None,
-        with_baseline: bool = True, command: str = "", progress: bool = True, assistant=None) -> dict:
+        with_baseline: bool = True, command: str = "", progress: bool = True, assistant=None,
+        split_name: str | None = None) -> dict:
     """The whole ``python -m evals run``: one Assistant (one model load), every question, the baseline,
     results.json, report.md and report.html in ``out_dir``. Returns the results document."""
     from evals.report import write_reports
 
     started, git = _now(), git_state()  # the code as imported now
     questions_all = load_questions(questions_path)
-    questions = questions_all[:limit] if limit else questions_all
+    questions = split(questions_all, split_name) if split_name else questions_all
+    questions = questions[:limit] if limit else questions
     if assistant is None:
         from assistant.service import Assistant
         from index.settings import get_settings
@@ -205,7 +226,8 @@ def run(questions_path: Path, out_dir: Path, *, backend: str | None = None, limi
                          "python_hash_seed": os.environ.get("PYTHONHASHSEED")},
             "index": index_info(assistant),
             "questions": {"file": str(questions_path), "sha256": file_sha256(questions_path),
-                          "count": len(questions), "total_in_file": len(questions_all), "limit": limit},
+                          "count": len(questions), "total_in_file": len(questions_all), "limit": limit,
+                          "split": split_name},
         },
         "results": results,
         "summary": summarize(results),

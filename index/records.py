@@ -45,7 +45,7 @@ def strip_event_refs(text: str) -> str:
     return re.sub(r"[ \t]*" + EVENT_REF.pattern, "", text).strip()
 
 
-_MONTHS = (
+MONTHS = (
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
 )
@@ -55,9 +55,9 @@ def format_date(date: str) -> str:
     """'2024-07-08' -> '8 July 2024'; 'YYYY-MM' -> 'July 2024'; 'YYYY' stays. Unambiguous in any locale."""
     parts = date.split("-")
     if len(parts) == 3:
-        return f"{int(parts[2])} {_MONTHS[int(parts[1]) - 1]} {parts[0]}"
+        return f"{int(parts[2])} {MONTHS[int(parts[1]) - 1]} {parts[0]}"
     if len(parts) == 2:
-        return f"{_MONTHS[int(parts[1]) - 1]} {parts[0]}"
+        return f"{MONTHS[int(parts[1]) - 1]} {parts[0]}"
     return date
 
 

@@ -35,13 +35,25 @@ def md_text(text: str) -> str:
                               escaped)
 
 
+LIST_SHOWN = 15  # a longer list shows this many items; the rest are one click away
+
+
 def md_answer(text: str, markers: dict[int, bool] | None = None, turn: int | None = None) -> str:
     """The answer as chat Markdown: escaped text whose citation markers link to the sources panel
-    (``#src-<turn>-<n>``); unverified ones are flagged. Bullet lines of list answers stay lists."""
-    lines = []
-    for line in (text or "").splitlines():
+    (``#src-<turn>-<n>``); unverified ones are flagged. Bullet lines of list answers stay lists; past
+    ``LIST_SHOWN`` items the rest fold into a "Show N more" element."""
+    lines, items = [], 0
+    source_lines = (text or "").splitlines()
+    total = sum(bool(_LIST_ITEM.match(line)) for line in source_lines)
+    for line in source_lines:
         m = _LIST_ITEM.match(line)
+        if m:
+            items += 1
+            if items == LIST_SHOWN + 1 and total > LIST_SHOWN + 1:
+                lines += ["", f'<details class="more-items"><summary>Show {total - LIST_SHOWN} more</summary>', ""]
         lines.append(f"{m.group(1)}- {md_text(m.group(3))}" if m else md_text(line))
+    if total > LIST_SHOWN + 1:
+        lines += ["", "</details>"]
     body = "\n".join(lines)
     if markers is None or turn is None:
         return body

@@ -26,6 +26,8 @@ HEADER = ('<div id="app-header"><h1>Study Assistant</h1><p>Ask about <i>Japan-Ph
 def _final_markdown(answer: dict, turn: int) -> str:
     markers = {int(c["marker"].strip("[]")): c.get("verified", True) is not False for c in answer["citations"]}
     body = md_answer(answer["answer"], markers, turn)
+    if answer.get("standalone_question"):  # a follow-up was read with the conversation: say how
+        body = f"*Understood as: {md_text(answer['standalone_question'])}*\n\n{body}"
     if answer.get("notice"):
         body = f"*{md_text(answer['notice'])}*\n\n{body}"
     return body

@@ -1,0 +1,208 @@
+"""Composition: turn retrieved items into an answer's sentences.
+
+The first sentence answers in the question's type (a date for "when", people for "who", a number for
+"how many"); supporting sentences are added for coverage — each must bring a part of the question or
+a fact not yet stated — up to a length that follows the question. A sentence that does not stand alone
+comes with the sentence it refers to, and a chapter's description of itself is never used."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from assistant.query import expand
+from assistant.text import format_date, sentences, tokens
+from assistant.types import Source
+
+# Sentences that refer back to something before them ("This rule …", "First, …") or that describe the
+# digest itself rather than the study or the record.
+_DANGLING = re.compile(r"^(this|these|that|those|it|its|they|their|them|such|he|she|his|her|both|the two|the latter|"
+                       r"the former|here|there|the same|another|other|others|first|second|third|finally|also|"
+                       r"however|moreover|in addition|similarly|then|later|thereafter|meanwhile|instead|"
+                       r"as a result|in turn|put simply|set side by side|under the revised concept|in this)\b[ ,]", re.I)
+_SELF_DESCRIPTION = re.compile(r"\b(this|the) (chapter|section|digest)\b|\bchapter \d(?:\.\d)? (?:surveys|covers|"
+                               r"describes|sets out|reviews|traces)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One answer sentence and the item(s) it cites."""
+
+    text: str
+    sources: tuple[Source, ...]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    text: str
+    source: Source
+    rank: int  # the source's place in the retrieved list
+    position: int  # the sentence's place in its source; -1 for an event's date-and-title line
+    cosine: float
+    words: frozenset[str]
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.source.doc_id or self.source.ref, self.position)
+
+    @property
+    def dangling(self) -> bool:
+        return self.position >= 0 and opens_with_reference(self.text)
+
+
+def event_headline(source: Source) -> str:
+    return f"{format_date(source.date)}: {source.title.rstrip('.')}." if source.date else f"{source.title.rstrip('.')}."
+
+
+def event_body(source: Source) -> str:
+    """An event's text is 'date: title. summary'; the summary alone."""
+    prefix = event_headline(source)[:-1] + "."
+    return source.text[len(prefix):].strip() if source.text.startswith(prefix) else source.text
+
+
+def candidates(sources: list[Source], semantic: dict[str, list[tuple[str, float]]] | None = None) -> list[Candidate]:
+    """Every citable sentence of the retrieved items (and each event's date-and-title line)."""
+    semantic = semantic or {}
+    out: list[Candidate] = []
+    for rank, source in enumerate(sources):
+        if source.kind == "event" and source.date:
+            line = event_headline(source)
+            out.append(Candidate(line, source, rank, -1, source.similarity, _words(line)))
+        body = event_body(source) if source.kind == "event" else source.text
+        pairs = semantic.get(source.doc_id) or [(s, source.similarity) for s in sentences(body)]
+        for position, (text, cosine) in enumerate(pairs):
+            if _SELF_DESCRIPTION.search(text):
+                continue
+            out.append(Candidate(text, source, rank, position, cosine, _words(text)))
+    return out
+
+
+def _words(text: str) -> frozenset[str]:
+    """A sentence's words, an acronym and its long form standing for each other ('RAA')."""
+    return frozenset(tokens(expand(text)))
+
+
+class Relevance:
+    """How well a sentence answers: the mean of its meaning's similarity to the question and the
+    share of the question's words it contains, each word weighted by its rarity among the candidates
+    (so the subject counts, 'Japan' hardly)."""
+
+    def __init__(self, subject: list[str], pool: list[Candidate]):
+        counts: dict[str, int] = {}
+        for c in pool:
+            for w in c.words:
+                counts[w] = counts.get(w, 0) + 1
+        n = len(pool) or 1
+        self.weight = {w: math.log(1 + n / (1 + counts.get(w, 0))) for w in dict.fromkeys(subject)}
+        self.total = sum(self.weight.values()) or 1.0
+
+    def coverage(self, words: frozenset[str] | set[str]) -> float:
+        return sum(v for w, v in self.weight.items() if w in words) / self.total
+
+    def __call__(self, c: Candidate) -> float:
+        return (max(c.cosine, 0.0) + self.coverage(c.words)) / 2
+
+    def focus(self, c: Candidate) -> float:
+        """For choosing the lead: the sentence's relevance plus how squarely its item is about the
+        question (its title's coverage), so 'Who signed the RAA?' leads from the signing, not from a
+        ratification sentence that happens to repeat the question's words."""
+        return self(c) + self.coverage(_words(c.source.title))
+
+
+_FACT = re.compile(r"\b\d[\d,.]*\b|\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*\b")
+
+
+def facts(text: str) -> set[str]:
+    """Numbers and names a sentence states, to tell a new fact from one already given."""
+    return {f.replace(",", "") for f in _FACT.findall(text)} - {"The", "In", "On", "At", "A", "An", "It", "This"}
+
+
+def select(pool: list[Candidate], relevance: Relevance, *, budget: int,
+           wanted: Callable[[Candidate], bool] | None = None, lead: Candidate | None = None) -> list[Candidate]:
+    """The lead (the most relevant sentence of the wanted kind, unless given), then sentences that add
+    coverage of the question or a new fact, best first, while they stay at least half as relevant
+    as the lead. Each kept sentence that leans on its predecessor brings the predecessor along."""
+    if not pool or budget <= 0:
+        return []
+    scored = sorted(pool, key=lambda c: (-relevance(c), c.rank, c.position))
+    if lead is None:
+        best = relevance(scored[0])
+        typed = [c for c in scored if (wanted is None or wanted(c)) and relevance(c) >= best / 2]
+        lead = max(typed, key=lambda c: (not c.dangling, relevance.focus(c))) if typed else scored[0]
+    chosen: list[Candidate] = []
+    _add(chosen, lead, pool)
+    floor = relevance(lead) / 2
+    for c in scored:
+        if len(chosen) >= budget:
+            break
+        if c.key in {x.key for x in chosen} or relevance(c) < floor:
+            continue
+        if not _adds_something(c, chosen, relevance):
+            continue
+        if len(chosen) + (2 if _needs_context(c, pool) and _predecessor(c, pool) not in chosen else 1) > budget:
+            continue
+        _add(chosen, c, pool)
+    return chosen
+
+
+def _predecessor(c: Candidate, pool: list[Candidate]) -> Candidate | None:
+    for other in pool:
+        if other.source is c.source and other.position == c.position - 1:
+            return other
+    return None
+
+
+def _needs_context(c: Candidate, pool: list[Candidate]) -> bool:
+    return c.dangling
+
+
+def _add(chosen: list[Candidate], c: Candidate, pool: list[Candidate]) -> None:
+    if c.dangling:
+        before = _predecessor(c, pool)
+        if before is None or before.dangling:
+            if not chosen:  # nothing else to lead with: the event's own line gives the context
+                chosen.append(c)
+            return
+        if before.key not in {x.key for x in chosen}:
+            chosen.append(before)
+    chosen.append(c)
+
+
+def _adds_something(c: Candidate, chosen: list[Candidate], relevance: Relevance) -> bool:
+    said_words = set().union(*(x.words for x in chosen))
+    said_facts = set().union(*(facts(x.text) for x in chosen))
+    new_facts = facts(c.text) - said_facts
+    if relevance.coverage(c.words | said_words) > relevance.coverage(said_words) + 1e-9:
+        return True
+    overlap = len(c.words & said_words) / max(1, len(c.words))
+    return bool(new_facts) and overlap < 0.8  # a new figure or name, not a restatement
+
+
+def ordered(chosen: list[Candidate]) -> list[Candidate]:
+    """The lead first; the rest grouped by source in the source's own sentence order, so the
+    answer reads like the record, not like a ranking."""
+    if not chosen:
+        return []
+    lead, rest = chosen[0], chosen[1:]
+    group = [c for c in rest if c.source is lead.source]
+    others = [c for c in rest if c.source is not lead.source]
+    # Sentences that came before the lead in its own source (its context) stay in front of it.
+    before = [c for c in group if c.position < lead.position]
+    after = sorted((c for c in group if c.position > lead.position), key=lambda c: c.position)
+    sources_in_order: list[Source] = []
+    for c in others:
+        if c.source not in sources_in_order:
+            sources_in_order.append(c.source)
+    tail = [c for s in sources_in_order for c in sorted((x for x in others if x.source is s), key=lambda x: x.position)]
+    return before + [lead] + after + tail
+
+
+def claims_of(chosen: list[Candidate]) -> list[Claim]:
+    return [Claim(c.text, (c.source,)) for c in ordered(chosen)]
+
+
+def opens_with_reference(sentence: str) -> bool:
+    """'This rule …', 'First, …': the sentence leans on the one before it."""
+    return bool(_DANGLING.match(sentence))

@@ -1,0 +1,54 @@
+"""Comparisons: two events, agreements or periods side by side, each side answered from its own
+search ('the first and the second 2+2', 'Phase I and Phase II of the vessel project')."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.compose import candidates
+from assistant.handlers import Context, Draft, register_handler
+from assistant.handlers.facts import answer_from, fact
+from assistant.parse import QuestionPart, content_words
+
+SIDE_SENTENCES = 2  # each side: its dated line or lead, and one detail
+_SIDES = (
+    re.compile(r"\b(?:compare|comparing|contrast)\s+(.{2,80}?)\s+(?:and|with|to|against|vs\.?|versus)\s+(.{2,80}?)\s*(?:[?.;]|$)", re.I),
+    re.compile(r"\bdifferences?\s+between\s+(.{2,80}?)\s+and\s+(.{2,80}?)\s*(?:[?.;]|$)", re.I),
+    re.compile(r"\bhow (?:did|does|do|is|was|were|are)\s+(.{2,80}?)\s+(?:differ|compare|contrast)\s+(?:from|to|with)\s+"
+               r"(.{2,80}?)\s*(?:[?.;]|$)", re.I),
+    re.compile(r"^(.{2,80}?)\s+(?:vs\.?|versus)\s+(.{2,80}?)\s*(?:[?.;]|$)", re.I),
+    re.compile(r"\bbetween\s+(.{2,80}?)\s+and\s+(.{2,80}?)\s*(?:[?.;]|$)", re.I),
+)
+_ORDINAL = re.compile(r"\b(first|second|third|fourth|fifth|last|latest|earlier|later|previous|next|phase\s+\w+)\b", re.I)
+
+
+def sides(question: str) -> tuple[str, str] | None:
+    """The two things compared; a bare first side borrows the second's noun ('the first and the
+    second 2+2' -> 'the first 2+2')."""
+    for pattern in _SIDES:
+        if m := pattern.search(question):
+            a, b = m.group(1).strip(" ,"), m.group(2).strip(" ,")
+            if not content_words(_ORDINAL.sub("", a)) and _ORDINAL.search(b):
+                a = a + " " + b[_ORDINAL.search(b).end():].strip()  # 'the first' + ' 2+2'
+            return a, b
+    return None
+
+
+@register_handler("compare")
+def compare(ctx: Context, part: QuestionPart) -> Draft:
+    pair = sides(part.text)
+    if not pair:
+        return fact(ctx, part)
+    claims, retrieved = [], []
+    for side in pair:
+        side_part = QuestionPart(side, "fact", part.plan)
+        found = ctx.search(side, ctx.filters)
+        event = ctx.resolve_event(side)
+        if event is not None:
+            found = [event] + [s for s in found if s.ref != event.ref]
+        lead = next((c for c in candidates([event]) if c.position == -1), None) if event else None
+        draft = answer_from(ctx, side_part, found, budget=SIDE_SENTENCES, lead=lead,
+                            pool_filter=(lambda c, e=event: c.source.ref == e.ref) if event else None)
+        claims += [c for c in draft.claims if c.text not in {x.text for x in claims}]
+        retrieved += [s for s in found if s not in retrieved]
+    return Draft(claims, retrieved=retrieved)

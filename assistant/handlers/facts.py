@@ -1,0 +1,39 @@
+"""The general handler: the most relevant sentences of the retrieved items, the lead being of the
+kind the question's type asks for (each typed module passes its own test and length)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from assistant.compose import Candidate, Relevance, candidates, claims_of, select
+from assistant.handlers import Context, Draft, register_handler
+from assistant.parse import QuestionPart, content_words
+from assistant.types import Source
+
+FACT_SENTENCES = 3  # a plain fact: the answer and up to two sentences of support
+
+
+def answer_from(ctx: Context, part: QuestionPart, sources: list[Source], *, budget: int,
+                wanted: Callable[[Candidate], bool] | None = None, pool_filter: Callable[[Candidate], bool] | None = None,
+                lead: Candidate | None = None) -> Draft:
+    """Select and order sentences from ``sources`` for ``part``."""
+    semantic = ctx.sentence_scores(part.text, sources)
+    pool = candidates(sources, semantic)
+    if pool_filter:
+        pool = [c for c in pool if pool_filter(c)] or pool
+    relevance = Relevance(content_words(part.text), pool)
+    chosen = select(pool, relevance, budget=budget, wanted=wanted, lead=lead)
+    return Draft(claims_of(chosen), retrieved=sources)
+
+
+def part_sources(ctx: Context, part: QuestionPart) -> list[Source]:
+    """The whole question's items for a single-part question; a part of a compound question
+    searches for itself, since its subject may differ ('who signed it and when did it take effect')."""
+    if len(ctx.parsed.parts) == 1:
+        return ctx.retrieved
+    return ctx.search(part.text, ctx.filters)
+
+
+@register_handler("fact")
+def fact(ctx: Context, part: QuestionPart) -> Draft:
+    return answer_from(ctx, part, part_sources(ctx, part), budget=FACT_SENTENCES)

@@ -1,0 +1,75 @@
+"""'What was the first / latest X?': the earliest (or latest) timeline event that *is* an X, found
+over the whole timeline, not merely the earliest of what retrieval happened to return. 'Under'
+an agreement means once it applies: 'the first exercise under the RAA' is the earliest exercise
+after the RAA entered into force."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import replace
+
+from assistant.compose import Candidate, candidates
+from assistant.handlers import Context, Draft, register_handler
+from assistant.handlers.facts import answer_from
+from assistant.parse import QuestionPart, content_words
+from assistant.text import tokens
+from assistant.types import Source
+
+FIRST_SENTENCES = 3  # the event's dated line and the details that say what it was
+_UNDER = re.compile(r"\bunder (?:the )?(.+?)(?=[?,.;]|\s+(?:and|in|with|between)\b|$)", re.I)
+_ORDINAL_WORDS = frozenset(tokens("first earliest initial inaugural latest recent last newest final most ever", keep_stopwords=True))
+
+
+def _subject(text: str, *, drop: str = "") -> list[str]:
+    dropped = set(tokens(drop))
+    return [w for w in content_words(text) if w not in _ORDINAL_WORDS and w not in dropped]
+
+
+def matching_events(ctx: Context, events: list[Source], subject: list[str]) -> list[Source]:
+    """The events that are most about the subject: the highest rarity-weighted share of its words
+    in title and summary (an event that only mentions the word in passing scores lower)."""
+    if not events or not subject:
+        return events  # 'the earliest event in the timeline'
+    words = {e.ref: (_words(e.title), _words(f"{e.text} {' '.join(e.actors)}")) for e in events}
+    subject = [p for w in subject for p in (w, *w.split("-")) if p]
+    df = {w: sum(w in t or w in x for t, x in words.values()) for w in subject}
+    weight = {w: math.log(1 + len(events) / (1 + df[w])) for w in subject if df[w]}
+    if not weight:  # nothing the events name ('the earliest event in the timeline'): all of them
+        return events
+
+    def score(e: Source) -> float:  # what an event is (its title) counts twice what it mentions
+        title, text = words[e.ref]
+        return sum(v * (1.0 if w in title else 0.5 if w in text else 0.0) for w, v in weight.items())
+
+    scores = {e.ref: score(e) for e in events}
+    best = max(scores.values())
+    return [e for e in events if best > 0 and scores[e.ref] >= best * 0.999]
+
+
+def _words(text: str) -> set[str]:
+    found = set(tokens(text))
+    return found | {p for w in found for p in w.split("-") if p}
+
+
+@register_handler("first-latest")
+def first_latest(ctx: Context, part: QuestionPart) -> Draft:
+    latest = part.text and not re.search(r"\b(first|earliest|initial|inaugural)\b", part.text, re.I)
+    # Kind words in the question ('meeting', 'exercise') are matched against the events themselves, not
+    # used as a category filter: 'four-way defense ministers' meeting' is a multilateral event.
+    filters = replace(ctx.filters, kinds=("event",))
+    under = _UNDER.search(part.text)
+    subject_text = part.text
+    if under:
+        anchor = ctx.resolve_event(f"{under.group(1)} entered into force") or ctx.resolve_event(under.group(1))
+        if anchor and anchor.date:
+            filters = replace(filters, after=max(filter(None, (filters.after, anchor.date))))
+            subject_text = part.text[: under.start()]
+    events = matching_events(ctx, ctx.timeline(filters), _subject(subject_text))
+    if not events:
+        return answer_from(ctx, part, ctx.retrieved, budget=FIRST_SENTENCES)
+    chosen = max(events, key=lambda e: (e.date or "", e.ref)) if latest else min(events, key=lambda e: (e.date or "", e.ref))
+    sources = [chosen] + [s for s in ctx.retrieved if s.ref != chosen.ref]
+    lead = next(c for c in candidates([chosen]) if c.position == -1)
+    return answer_from(ctx, part, sources, budget=FIRST_SENTENCES, lead=lead,
+                       pool_filter=lambda c: c.source.ref == chosen.ref)

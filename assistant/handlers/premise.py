@@ -1,0 +1,63 @@
+"""Yes/no questions that carry a premise ('The RAA was signed in 1999, right?'): find what the record
+says about the subject, then say Yes when the values the question asserts (years, dates, numbers,
+people) are in that evidence, and No with the correct values when they are not."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.compose import Candidate
+from assistant.handlers import Context, Draft, register_handler
+from assistant.handlers.argument import about_study, argument_sources
+from assistant.handlers.facts import answer_from
+from assistant.handlers.when import has_date
+from assistant.parse import QuestionPart, without_values
+from assistant.text import numbers
+from assistant.types import Source
+
+PREMISE_SENTENCES = 3
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def asserted(question: str, persons: frozenset[str]) -> tuple[set[str], set[str]]:
+    """(numbers, people) the question asserts."""
+    people = {p for p in persons if " " not in p and re.search(rf"\b{re.escape(p)}\b", question)}
+    return numbers(question), people
+
+
+def verdict(sources: list[Source], said: set[str], people: set[str]) -> bool | None:
+    """True when the evidence states every asserted value, False when it states other values of the
+    same kind instead, None when it says nothing either way."""
+    if not said and not people:
+        return None
+    evidence = " ".join(f"{s.title} {s.date or ''} {s.text}" for s in sources)
+    found = numbers(evidence) | {p.lstrip("0") for d in re.findall(r"\d{4}-\d{2}(?:-\d{2})?", evidence) for p in d.split("-")}
+    return all(n in found for n in said) and all(re.search(rf"\b{re.escape(p)}\b", evidence) for p in people)
+
+
+@register_handler("premise")
+def premise(ctx: Context, part: QuestionPart) -> Draft:
+    said, people = asserted(part.text, ctx.persons)
+    probe = without_values(part.text) if said else part.text
+    found = ctx.search(probe, ctx.filters) if said else ctx.retrieved
+    if about_study(part.text):  # a claim about the study's own argument is checked against the chapters
+        found = argument_sources(ctx, probe)
+    wanted = has_date if any(_YEAR.fullmatch(n) for n in said) else None
+    draft = answer_from(ctx, QuestionPart(probe, "fact", part.plan), found, budget=PREMISE_SENTENCES, wanted=wanted)
+    if not draft.claims:
+        return draft
+    lead_sources = [draft.claims[0].sources[0]]
+    judged = verdict(lead_sources, said, people)
+    if judged is not None:
+        first = draft.claims[0]
+        word = "Yes" if judged else "No"
+        draft.claims[0] = type(first)(f"{word}: {first.text[:1].lower() + first.text[1:] if not _proper(first.text) else first.text}",
+                                      first.sources)
+    return draft
+
+
+def _proper(text: str) -> bool:
+    """Keep the capital of a name or a date ('8 July 2024', 'Japan') after 'Yes:'/'No:'."""
+    word = text.split()[0] if text.split() else ""
+    return word[:1].isdigit() or (word[:1].isupper() and word.lower() not in {"the", "a", "an", "in", "on", "at", "it",
+                                                                           "this", "these", "they", "both", "during"})

@@ -1,0 +1,24 @@
+"""'When …?': the lead sentence gives the date (an event's dated line, or a sentence with a date)."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.compose import Candidate
+from assistant.handlers import Context, Draft, register_handler
+from assistant.handlers.facts import answer_from, part_sources
+from assistant.parse import QuestionPart
+from assistant.text import MONTH_NAMES
+
+_DATE = re.compile(rf"\b({'|'.join(MONTH_NAMES)})\b[^.]*?\b(19|20)\d\d\b|\b(19|20)\d\d-\d\d|\b(?:in|since|by|from) (19|20)\d\d\b",
+                   re.I)
+WHEN_SENTENCES = 2  # the date, and what happened on it
+
+
+def has_date(c: Candidate) -> bool:
+    return c.position == -1 or bool(_DATE.search(c.text))
+
+
+@register_handler("when")
+def when(ctx: Context, part: QuestionPart) -> Draft:
+    return answer_from(ctx, part, part_sources(ctx, part), budget=WHEN_SENTENCES, wanted=has_date)

@@ -1,0 +1,24 @@
+"""'Where …?': the lead sentence names a place."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.compose import Candidate
+from assistant.handlers import Context, Draft, register_handler
+from assistant.handlers.facts import answer_from, part_sources
+from assistant.parse import QuestionPart
+from assistant.text import MONTH_NAMES
+
+WHERE_SENTENCES = 2
+_PLACE = re.compile(rf"\b(?:in|at|off|near|aboard|to|from|inside|outside)\s+(?:the\s+)?(?!(?:{'|'.join(MONTH_NAMES)})\b)"
+                    r"[A-Z][a-z]+")
+
+
+def names_place(c: Candidate) -> bool:
+    return bool(_PLACE.search(c.text))
+
+
+@register_handler("where")
+def where(ctx: Context, part: QuestionPart) -> Draft:
+    return answer_from(ctx, part, part_sources(ctx, part), budget=WHERE_SENTENCES, wanted=names_place)

@@ -1,0 +1,247 @@
+"""Question understanding as a typed parse: what kind of answer is wanted, what the question is about,
+its parts, its time constraints, and whether it leans on the conversation. Pure functions, no model.
+
+The answer type decides which handler answers (``assistant.handlers``); the parts are answered in
+order; a question is rewritten from history only when it cannot stand alone."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.query import QueryPlan, expand, plan
+from assistant.text import MONTH_NAMES, STOPWORDS, tokens
+from assistant.types import Turn
+
+ANSWER_TYPES = ("premise", "compare", "range", "list", "how-many", "first-latest", "when", "who", "where",
+                "reason", "argument", "definition", "fact")
+
+# Each rule names the answer type a question asks for; the first that matches wins, so the more
+# specific shapes (a yes/no premise, a comparison, a span between two events) come first.
+_YES_NO = re.compile(r"^\s*(is|are|was|were|did|does|do|has|have|had|can|could|will|would|should|isn'?t|wasn'?t|"
+                     r"didn'?t|doesn'?t|hasn'?t|haven'?t)\b|\b(right|correct|true|is that so|no)\s*\?\s*$|"
+                     r",\s*(?:is|was|are|were|did|does|do|has|have|had|will|can)(?:n'?t)?\s+(?:it|she|he|they|there|"
+                     r"that|this|we|you)\s*\?\s*$|^\s*(is it true|it is true|am i right|true or false)\b", re.I)
+_COMPARE = re.compile(r"\b(compare|compared|comparison|differ|differs|differed|difference|differences|versus|vs\.?|"
+                      r"contrast|side by side|similarities|how (?:is|was|were|are) .+ different)\b", re.I)
+_HAPPENED = re.compile(r"\b(happen\w*|occur\w*|took place|take place|events?|milestones?|developments?|"
+                       r"went on|was done|were done|followed)\b", re.I)
+_SPAN = re.compile(r"\bbetween\s+(?!japan\b|the philippines\b|tokyo\b|manila\b)(.{3,80}?)\s+and\s+(.{3,80}?)\s*(?:[?.;]|$)"
+                   r"|\b(after|since|following)\s+(.{3,80}?)\s+(?:and\s+)?(?:before|until|up to)\s+(.{3,80}?)\s*(?:[?.;]|$)",
+                   re.I)
+_LIST = re.compile(r"^\s*(list|name|enumerate|give me (?:a|the) list|show me)\b|\b(what|which) (?:were|are|have been) "
+                   r"(?:all )?the\b.*s\b|\bwhat happened\b|\bwhat (?:else )?(?:took place|occurred)\b|\ball (?:the )?\w+s\b|"
+                   r"\btimeline of\b|\bwhich (?:\w+ ){0,2}(exercises|agreements|summits|meetings|visits|incidents|events|"
+                   r"transfers|vessels|ships|aircraft|drills|programs|projects|seminars|trainings)\b", re.I)
+_HOW_MANY = re.compile(r"\bhow (many|much|large|big|long)\b|\b(what|which) (number|amount|total|sum|value|size|"
+                       r"length|cost|price)\b|\bin total\b|\bnumber of\b|\bhow many times\b", re.I)
+_FIRST = re.compile(r"\b(first|earliest|initial|inaugural)\b", re.I)
+_LATEST = re.compile(r"\b(latest|most recent|last|newest|final|recent)\b", re.I)
+_WHEN = re.compile(r"^\s*(when|what date|what day|what year|what month|on what date|in what year|in which year|"
+                   r"by when|since when)\b|\bwhen (?:was|were|did|does|do|is|had|has)\b|\b(what|which) (date|year|month|day)\b", re.I)
+_WHO = re.compile(r"^\s*(who|whom|whose)\b|\b(who|whom)\b|\bwhich (?:\w+ )?(minister|ministers|official|officials|"
+                  r"person|people|leader|leaders|president|secretary|ambassador|chief|admiral|general|country|"
+                  r"countries|nations?|states?|agency|agencies|company|companies|firm|shipbuilder|side|party|"
+                  r"parties|officer|officers|governments?|ministry|ministries|service|services|unit|units)\b|"
+                  r"\bwhat (company|companies|firm|agency|country|countries|official|minister)\b", re.I)
+_WHERE = re.compile(r"^\s*where\b|\bwhere (?:was|were|did|is|are|do|does)\b|\b(in|at) (?:which|what) (city|place|"
+                    r"building|venue|location|port|base|province|country|island|area)\b|\b(what|which) (city|place|"
+                    r"venue|location|port|base|building|province|island)\b", re.I)
+_REASON = re.compile(r"^\s*why\b|\bwhy (did|do|does|was|were|is|are|has|have)\b|\b(what|which) (drove|drives|led|"
+                     r"prompted|caused|motivated|pushed|explains|made)\b|\b(reasons?|motives?|motivations?|"
+                     r"drivers?|driving factors?|factors?|rationale|causes?|effects?|impact|consequences?|"
+                     r"results?|outcomes?|purpose|aim|goal)\b|\b(lead|led) to\b|\bmade possible\b|\bmake possible\b|"
+                     r"\benable[ds]?\b", re.I)
+_ARGUMENT = re.compile(r"\b(study|author|authors|report|thesis|paper)\b.*\b(argue|argues|argued|argument|claim|claims|"
+                       r"conclude|concludes|conclusion|conclusions|recommend|recommends|recommendations?|suggest|"
+                       r"suggests|propose|proposes|predict|predicts|expect|expects|view|views|see|sees|assess|"
+                       r"assesses|assessment|say|says|frame|frames|framework|define|defines|definition|"
+                       r"implications?|outlook|prospects?|finding|findings|main point|central|core|thesis|"
+                       r"contribution|describe|describes|characteri[sz]e|characteri[sz]es|call|calls|mean|means)\b|"
+                       r"\b(argue|argues|argument|conclude|concludes|conclusion|policy implications?|recommend\w*|"
+                       r"quasi-alliance|quasi alliance|prospects?|outlook)\b", re.I)
+ABOUT_STUDY = re.compile(r"\b(the|this) (study|report|author|authors|paper|thesis)\b|\bstudy'?s\b|\bthe author'?s\b", re.I)
+_DEFINITION = re.compile(r"^\s*(what|who) (is|are|was|were) (?:the |an? )?[\w\s'+().-]{1,60}\?*\s*$|\bdefin(e|ition)\b|"
+                         r"\bwhat does .{2,60} (mean|stand for|refer to)\b|\bmeaning of\b|\bwhat is meant by\b", re.I)
+
+# A follow-up leans on the conversation: it opens with a connective or is an ellipsis, or it refers
+# back with a pronoun while naming nothing of its own for the pronoun to point at.
+_CONNECTIVE = re.compile(r"^\s*(and|also|what about|how about|then|so|but|plus|same for|and what about|ok(?:ay)?,?\s+and)\b", re.I)
+_BACK_REFERENCE = re.compile(r"\b(it|its|they|them|their|theirs|this|that|these|those|he|she|him|her|his|there|"
+                             r"the same|the other|the others|one|ones|former|latter)\b", re.I)
+# The parties themselves, named in almost every question; they give a pronoun nothing to point at.
+_PARTIES = frozenset(tokens("Japan Japanese Philippines Philippine Filipino Manila Tokyo China Chinese United States US "
+                            "America American Beijing Washington study report"))
+
+_WH_SPLIT = re.compile(r"\s*(?:,|;)?\s+and\s+(?=(?:when|where|who|whom|what|which|how|why|did|was|were|is|are|has|have|"
+                       r"does|do)\b)|\?\s+(?=\S)", re.I)
+
+
+@dataclass(frozen=True)
+class QuestionPart:
+    """One thing a question asks; compound questions have several, answered in order."""
+
+    text: str  # as retrieval should see it (the subject of an earlier part carried into a bare one)
+    answer_type: str
+    plan: QueryPlan
+
+
+@dataclass(frozen=True)
+class ParsedQuestion:
+    original: str
+    text: str  # standalone form: the original, or rewritten from the history when it depends on it
+    answer_type: str
+    parts: tuple[QuestionPart, ...]
+    plan: QueryPlan  # time constraints, categories, anchors for the whole question
+    subject: tuple[str, ...] = ()  # stemmed content words
+    claimed: tuple[str, ...] = ()  # values a yes/no question asserts (years, dates, numbers)
+    rewritten: bool = False
+    context: str = ""  # what a follow-up was read against (the earlier question's subject)
+
+    @property
+    def search_text(self) -> str:
+        """What retrieval looks for: a premise's asserted values are left out, so the subject is
+        found and not a passage that merely shares the (possibly wrong) year."""
+        return self.plan.text
+
+    @property
+    def compound(self) -> bool:
+        return len(self.parts) > 1
+
+    @property
+    def ordinal(self) -> str | None:
+        if _FIRST.search(self.text):
+            return "first"
+        if _LATEST.search(self.text):
+            return "latest"
+        return None
+
+
+def answer_type(question: str, query: QueryPlan | None = None) -> str:
+    """The kind of answer a question wants, from its shape (see ``ANSWER_TYPES``)."""
+    q = question.strip()
+    query = query or plan(q)
+    if _YES_NO.search(q) and not re.match(r"^\s*(what|which|who|when|where|how|why)\b", q, re.I):
+        return "premise"
+    if _HOW_MANY.search(q):
+        return "how-many"
+    if _COMPARE.search(q):
+        return "compare"
+    if _HAPPENED.search(q) and (_SPAN.search(q) or (query.anchors and query.has_time)):
+        return "range"
+    if ABOUT_STUDY.search(q) and not (_HOW_MANY.search(q) or _WHEN.search(q) or _WHO.search(q) or _WHERE.search(q)):
+        return "argument"  # what the study says, whatever the shape: its questions, its reasons, its period
+    if _LIST.search(q):
+        return "list"
+    if (_FIRST.search(q) or _LATEST.search(q)) and not _WHEN.search(q) and not _WHO.search(q) and not _WHERE.search(q):
+        return "first-latest"
+    if _WHEN.search(q):
+        return "when"
+    if _WHERE.search(q):
+        return "where"
+    if _WHO.search(q) and not re.match(r"^\s*(what|how)\b", q, re.I):
+        return "who"
+    if _REASON.search(q):
+        return "reason"
+    if _ARGUMENT.search(q):
+        return "argument"
+    if _DEFINITION.search(q):
+        return "definition"
+    return "fact"
+
+
+def content_words(text: str) -> list[str]:
+    """Stemmed words that carry meaning (question words, auxiliaries and the like removed)."""
+    return [t for t in tokens(expand(text)) if t not in _QUESTION_WORDS]
+
+
+_QUESTION_WORDS = frozenset(tokens("happen happened happening occur occurred took take place event events study "
+                                   "report argue argues say says said tell explain describe name list give show "
+                                   "first latest last earliest recent right correct true yes compare difference "
+                                   "differ versus exactly did does do", keep_stopwords=True))
+
+
+def named_things(text: str) -> list[str]:
+    """Words of the question that name something specific: capitalised words not opening the
+    question, acronyms, numbers and '2+2'."""
+    words = re.findall(r"[A-Za-z0-9][\w+'.-]*", text)
+    out = []
+    for i, w in enumerate(words):
+        w = w.strip(".'")
+        if re.fullmatch(r"\d+\+\d+|\d[\d.,]*", w) or (len(w) > 1 and w.isupper()) or (i > 0 and w[:1].isupper()):
+            out.append(w)
+    return out
+
+
+def depends_on_history(question: str) -> bool:
+    """True for a question that cannot be answered without the conversation before it."""
+    if _CONNECTIVE.search(question):
+        return True
+    if not _BACK_REFERENCE.search(question):
+        return len(content_words(question)) == 0  # "When?" "Why?"
+    before = question[: _BACK_REFERENCE.search(question).start()]
+    own = [t for w in named_things(before) for t in tokens(w) if t not in _PARTIES]
+    return not own  # "Who signed it?", "How did China react to it?"; not "When was the RAA signed and when did it …"
+
+
+def standalone(question: str, history: tuple[Turn, ...] | list[Turn]) -> tuple[str, str]:
+    """(question as it stands alone, the context it was read against or ''). A self-contained
+    question is returned unchanged whatever the history."""
+    previous = [t.content for t in history if t.role == "user"]
+    if not previous or not depends_on_history(question):
+        return question, ""
+    own = set(tokens(question))
+    for earlier in reversed(previous[-3:]):  # the nearest earlier question that names something
+        carried = [w for w in re.findall(r"[A-Za-z0-9][\w+'.-]*", earlier)
+                   if w.lower() not in STOPWORDS and w.lower().strip(".?'") not in own
+                   and tokens(w) and tokens(w)[0] not in _QUESTION_WORDS and len(w) > 1]
+        if carried:
+            context = " ".join(carried).strip("?.")
+            body = _CONNECTIVE.sub("", question).strip(" ,").rstrip("?").strip()
+            body = body[:1].upper() + body[1:]
+            return f"{body} ({context})?", context
+    return question, ""
+
+
+def split_parts(question: str) -> list[str]:
+    """'When was X signed and when did it enter into force?' -> two questions."""
+    pieces = [p.strip(" ,;") for p in _WH_SPLIT.split(question) if p and p.strip(" ,;?")]
+    return [p if p.endswith("?") else p + "?" for p in pieces] or [question]
+
+
+def without_values(question: str) -> str:
+    """The question with the dates and figures it asserts taken out."""
+    text = re.sub(rf"\b(?:(?:in|on|by)\s+)?(?:\d{{1,2}}\s+)?(?:(?:{'|'.join(MONTH_NAMES)})\s+)?(?:19|20)\d\d\b", " ",
+                  question, flags=re.I)
+    return " ".join(re.sub(r"\b\d[\d,.]*\b", " ", text).split())
+
+
+def _claimed_values(question: str) -> tuple[str, ...]:
+    return tuple(re.findall(r"\b(?:19|20)\d\d\b|\b\d+(?:[.,]\d+)?\b", question))
+
+
+def parse(question: str, history: tuple[Turn, ...] | list[Turn] = ()) -> ParsedQuestion:
+    text, context = standalone(question, history)
+    query = plan(text)
+    kind = answer_type(text, query)
+    if kind == "premise":  # its years and figures are claims to check, not a period to search in
+        query = plan(without_values(text))
+    pieces = split_parts(text) if kind != "range" else [text]
+    parts = []
+    lead_subject = ""
+    for i, piece in enumerate(pieces):
+        piece_kind = answer_type(piece) if len(pieces) > 1 else kind
+        if i and lead_subject and not [w for w in named_things(piece) if tokens(w) and tokens(w)[0] not in _PARTIES]:
+            piece = f"{piece.rstrip('?')} ({lead_subject})?"  # "... and when did it enter into force?"
+        if not lead_subject:
+            lead_subject = " ".join(w for w in re.findall(r"[A-Za-z0-9][\w+'.-]*", piece)
+                                    if w.lower() not in STOPWORDS and tokens(w) and tokens(w)[0] not in _QUESTION_WORDS)
+        parts.append(QuestionPart(piece, piece_kind, plan(piece) if len(pieces) > 1 else query))
+    if len(parts) > 1 and kind != "premise":
+        kind = parts[0].answer_type  # each part keeps its own type; the first names the whole
+    return ParsedQuestion(original=question, text=text, answer_type=kind, parts=tuple(parts), plan=query,
+                          subject=tuple(dict.fromkeys(content_words(text))),
+                          claimed=_claimed_values(text) if kind == "premise" else (),
+                          rewritten=text != question, context=context)
+
+

@@ -1,0 +1,27 @@
+"""Claims into answer text: citation markers numbered by first use, one per cited item."""
+
+from __future__ import annotations
+
+from assistant.compose import Claim
+from assistant.types import Source
+from assistant.verify import marker
+
+
+def render(claims: list[Claim], *, heading: str | None = None, as_list: bool = False) -> tuple[str, list[Source]]:
+    """(text, the cited items in marker order). Prose puts each sentence's markers before its final
+    stop; a list puts one item a line under its heading."""
+    numbers: dict[Source, int] = {}
+    out = []
+    for claim in claims:
+        for source in claim.sources:
+            numbers.setdefault(source, len(numbers) + 1)
+        markers = "".join(marker(numbers[s]) for s in claim.sources)
+        text = claim.text.rstrip()
+        if as_list:
+            out.append(f"- {text.rstrip('.')} {markers}")
+            continue
+        end = text[-1] if text and text[-1] in ".!?" else "."
+        body = text[:-1] if text and text[-1] in ".!?" else text
+        out.append(f"{body} {markers}{end}")
+    body = "\n".join(out) if as_list else " ".join(out)
+    return (f"{heading}\n{body}" if heading else body), list(numbers)

@@ -1,0 +1,145 @@
+"""Is a question within the study? Decided by whether the question's specific content — the names,
+rare words, numbers and units that make it this question and not another — is supported by the best
+evidence, not by a similarity threshold fitted to a question list.
+
+- A name the corpus never uses (another country, a person, an event) puts the question outside.
+- A question with a word the corpus never uses ('tourists', 'GDP') is outside unless the best evidence
+  holds at least half of its content, each word weighted by its rarity in the corpus: 'Japan' weighs
+  little, 'warheads' a lot, and a word the corpus never uses the most. A question made only of words
+  the corpus uses is a question about the study phrased in its terms, and is answered.
+- Misspellings are read as the corpus word they are one or two letters from.
+- The thing asked for — the words right after 'how many', 'which', 'what is the' ('how many *seats*',
+  'which Japanese *shipyard*', 'the unit *price*') — must be in the best evidence, unless it is only a
+  measure or a kind of person ('how much *money*', 'which *people*'), which any figure or name answers.
+- Values a yes/no question asserts ('signed in 1999, right?') are claims to check, not content to
+  find: they never cause a refusal."""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+
+from assistant.parse import ParsedQuestion, named_things
+from assistant.query import GLOSSARY
+from assistant.text import tokens
+from assistant.types import Source
+
+SUPPORTED_SHARE = 0.5  # the evidence must hold the greater part of what the question is about
+EVIDENCE_ITEMS = 3  # the best items: an answer is built from them
+
+# Words every question about the study may use without them being its specific content.
+_GENERIC = frozenset(tokens(
+    "japan japanese philippines philippine filipino manila tokyo study report chapter happen happened event events "
+    "what when where who why how which many much first latest last recent earliest did does say said tell explain "
+    "describe mention according author argue main role part role relation relations relationship cooperation "
+    "defense defence country countries two both side sides time year years date day month kind type way thing "
+    "anything something much major key important happen take took place there their new old get got give given "
+    "involve involved list name compare differ difference right correct true yes no ever still also really "
+    "milestone milestones development developments timeline chronology overview summary summarize summarise "
+    "please pls names people person persons record point points main detail details actually finally overall "
+    "exact specific specifically briefly short shortly quick quickly add adding added far so "
+    "led lead leads prompt prompted cause caused causes drove drive drives motivate motivated reason reasons why "
+    "explain explains background "
+    "jan feb mar apr jun jul aug sep sept oct nov dec",
+    keep_stopwords=True))
+# What a 'how much / which …' question may ask for that any figure, date or name in the evidence answers.
+_MEASURES = frozenset(tokens(
+    "money amount total sum number figure count size value cost funding budget worth people person persons "
+    "officials individuals names date dates year years time times city cities place places venue venues location "
+    "locations building site country countries edition editions round rounds session sessions iteration "
+    "iterations instance instances occasion occasions month months day days week weeks", keep_stopwords=True))
+_FOCUS = re.compile(r"^\s*(?:and\s+)?(?:how (?:many|much)|which|what(?: (?:is|was|are|were))?(?: the)?|whose)\s+"
+                    r"((?:[\w'-]+\s+){0,2}?[\w'-]+?)\s+(?=(?:of|in|for|to|on|at|by|from|did|does|do|has|have|had|"
+                    r"is|are|was|were|will|would|could|can|that|which|between|under|with)\b|\?|$)", re.I)
+_ORDINAL_TOKEN = re.compile(r"^\d+(?:st|nd|rd|th)$")
+
+
+def _long_forms(text: str) -> str:
+    """Acronyms replaced by the long form the corpus also uses ('MRRVs' -> 'multi-role response vessel')."""
+    for short, long in GLOSSARY.items():
+        text = re.sub(rf"(?<![\w+]){re.escape(short)}s?(?![\w+])", long, text)
+    return text
+
+
+class Scope:
+    """The corpus vocabulary with each word's document frequency, from the served document table."""
+
+    def __init__(self, sources: list[Source]):
+        self.doc_freq: dict[str, int] = {}
+        for s in sources:
+            words = set(tokens(f"{s.title} {s.text} {' '.join(s.actors)}"))
+            for w in words | {p for w in words for p in w.split("-") if p}:
+                self.doc_freq[w] = self.doc_freq.get(w, 0) + 1
+        self.n = len(sources) or 1
+        self._vocab = sorted(self.doc_freq)
+
+    def known(self, word: str) -> str | None:
+        """The corpus form of a word: itself, or the word it is a small misspelling of."""
+        if word in self.doc_freq:
+            return word
+        if "-" in word and all(self.known(p) for p in word.split("-") if p):
+            return word.split("-")[-1]  # 'koizumi-teodoro', 'macro-level': known parts
+        if len(word) < 5 or any(c.isdigit() for c in word):
+            return None
+        close = difflib.get_close_matches(word, self._vocab, n=1, cutoff=0.84 if len(word) < 8 else 0.8)
+        return close[0] if close else None
+
+    def weight(self, word: str | None) -> float:
+        return math.log(1 + self.n / (1 + (self.doc_freq.get(word, 0) if word else 0)))
+
+    def content(self, parsed: ParsedQuestion) -> list[str]:
+        """The question's specific words (acronyms read through their long form)."""
+        text = _long_forms(parsed.text)
+        claimed = set(parsed.claimed)
+        return [w for w in dict.fromkeys(tokens(text))
+                if w not in _GENERIC and w not in claimed and not _ORDINAL_TOKEN.match(w)]
+
+    def asked_for(self, parsed: ParsedQuestion) -> list[str]:
+        """The words naming what the question asks for ('how many *seats*')."""
+        m = _FOCUS.search(parsed.original if not parsed.rewritten else parsed.text)
+        if not m:
+            return []
+        return [w for w in tokens(_long_forms(m.group(1))) if w not in _GENERIC and w not in _MEASURES
+                and not _ORDINAL_TOKEN.match(w) and not w.isdigit()]
+
+    def unknown_names(self, parsed: ParsedQuestion) -> list[str]:
+        """Names in the question that the corpus never uses, misspellings aside."""
+        out = []
+        for name in named_things(parsed.text):
+            if name in parsed.claimed or name.rstrip("s") in GLOSSARY or not re.fullmatch(r"[A-Za-z][A-Za-z'-]{2,}", name):
+                continue  # figures, '2+2', 'WW2', 'P-3C', acronyms read through the glossary: not names
+            words = [w for w in tokens(name) if w not in _GENERIC]
+            if words and not all(self.known(w) for w in words):
+                out.append(name)
+        return out
+
+    @staticmethod
+    def _words(evidence: list[Source]) -> set[str]:
+        found = set(tokens(" ".join(f"{s.title} {s.text} {' '.join(s.actors)}" for s in evidence)))
+        return found | {p for w in found for p in w.split("-") if p}
+
+    def supported_share(self, parsed: ParsedQuestion, evidence: list[Source]) -> float:
+        words = self.content(parsed)
+        if not words:
+            return 1.0
+        found = self._words(evidence)
+        total = held = 0.0
+        for w in words:
+            known = self.known(w)
+            weight = self.weight(known)
+            total += weight
+            held += weight if known and known in found else 0.0
+        return held / total if total else 1.0
+
+    def outside(self, parsed: ParsedQuestion, retrieved: list[Source]) -> bool:
+        if not retrieved:
+            return True
+        if self.unknown_names(parsed):
+            return True
+        evidence = retrieved[:EVIDENCE_ITEMS]
+        found = self._words(evidence)
+        if any(self.known(w) not in found for w in self.asked_for(parsed)):
+            return True
+        unknown = [w for w in self.content(parsed) if not self.known(w)]
+        return bool(unknown) and self.supported_share(parsed, evidence) < SUPPORTED_SHARE
