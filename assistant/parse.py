@@ -7,7 +7,7 @@ order; a question is rewritten from history only when it cannot stand alone."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from assistant.query import QueryPlan, expand, plan
 from assistant.text import MONTH_NAMES, STOPWORDS, tokens
@@ -29,10 +29,15 @@ _HAPPENED = re.compile(r"\b(happen\w*|occur\w*|took place|take place|events?|mil
 _SPAN = re.compile(r"\bbetween\s+(?!japan\b|the philippines\b|tokyo\b|manila\b)(.{3,80}?)\s+and\s+(.{3,80}?)\s*(?:[?.;]|$)"
                    r"|\b(after|since|following)\s+(.{3,80}?)\s+(?:and\s+)?(?:before|until|up to)\s+(.{3,80}?)\s*(?:[?.;]|$)",
                    re.I)
-_LIST = re.compile(r"^\s*(list|name|enumerate|give me (?:a|the) list|show me)\b|\b(what|which) (?:were|are|have been) "
-                   r"(?:all )?the\b.*s\b|\bwhat happened\b|\bwhat (?:else )?(?:took place|occurred)\b|\ball (?:the )?\w+s\b|"
-                   r"\btimeline of\b|\bwhich (?:\w+ ){0,2}(exercises|agreements|summits|meetings|visits|incidents|events|"
-                   r"transfers|vessels|ships|aircraft|drills|programs|projects|seminars|trainings)\b", re.I)
+# Kinds of timeline event: a question asking for several of them is answered from the timeline.
+EVENT_KINDS = ("exercises|drills|meetings|summits|visits|talks|agreements|deals|pacts|transfers|deliveries|incidents|"
+               "equipment|aircraft|vessels|ships|radars|boats|helicopters|"
+               "clashes|confrontations|events|milestones|developments|steps|port calls|trainings|seminars|"
+               "dialogues|statements|projects|loans|grants|packages|activities|sails|patrols|exchanges|handovers")
+_LIST = re.compile(rf"^\s*(list|name|enumerate|give me (?:a|the) list|show me)\b|\bwhat happened\b|"
+                   rf"\bwhat (?:else )?(?:took place|occurred)\b|\btimeline of\b|\ball (?:the )?(?:\w+ )?(?:{EVENT_KINDS})\b|"
+                   rf"\b(?:what|which)\s+(?:(?:were|are|have been|was)\s+)?(?:all\s+)?(?:the\s+)?(?:[\w+-]+\s+){{0,3}}?"
+                   rf"(?:{EVENT_KINDS})\b", re.I)
 _HOW_MANY = re.compile(r"\bhow (many|much|large|big|long)\b|\b(what|which) (number|amount|total|sum|value|size|"
                        r"length|cost|price)\b|\bin total\b|\bnumber of\b|\bhow many times\b", re.I)
 _FIRST = re.compile(r"\b(first|earliest|initial|inaugural)\b", re.I)
@@ -70,7 +75,7 @@ _CONNECTIVE = re.compile(r"^\s*(and|also|what about|how about|then|so|but|plus|s
 _BACK_REFERENCE = re.compile(r"\b(it|its|they|them|their|theirs|this|that|these|those|he|she|him|her|his|there|"
                              r"the same|the other|the others|one|ones|former|latter)\b", re.I)
 # The parties themselves, named in almost every question; they give a pronoun nothing to point at.
-_PARTIES = frozenset(tokens("Japan Japanese Philippines Philippine Filipino Manila Tokyo China Chinese United States US "
+PARTIES = frozenset(tokens("Japan Japanese Philippines Philippine Filipino Manila Tokyo China Chinese United States US "
                             "America American Beijing Washington study report"))
 
 _WH_SPLIT = re.compile(r"\s*(?:,|;)?\s+and\s+(?=(?:when|where|who|whom|what|which|how|why|did|was|were|is|are|has|have|"
@@ -131,6 +136,8 @@ def answer_type(question: str, query: QueryPlan | None = None) -> str:
         return "range"
     if ABOUT_STUDY.search(q) and not (_HOW_MANY.search(q) or _WHEN.search(q) or _WHO.search(q) or _WHERE.search(q)):
         return "argument"  # what the study says, whatever the shape: its questions, its reasons, its period
+    if _WHO.search(q) and re.match(r"^\s*(which|who)\b", q, re.I):
+        return "who"  # 'which ministers …': people, not a timeline list
     if _LIST.search(q):
         return "list"
     if (_FIRST.search(q) or _LATEST.search(q)) and not _WHEN.search(q) and not _WHO.search(q) and not _WHERE.search(q):
@@ -152,13 +159,21 @@ def answer_type(question: str, query: QueryPlan | None = None) -> str:
 
 def content_words(text: str) -> list[str]:
     """Stemmed words that carry meaning (question words, auxiliaries and the like removed)."""
-    return [t for t in tokens(expand(text)) if t not in _QUESTION_WORDS]
+    return [t for t in tokens(expand(text)) if t not in QUESTION_VOCABULARY]
 
 
-_QUESTION_WORDS = frozenset(tokens("happen happened happening occur occurred took take place event events study "
-                                   "report argue argues say says said tell explain describe name list give show "
-                                   "first latest last earliest recent right correct true yes compare difference "
-                                   "differ versus exactly did does do", keep_stopwords=True))
+# Words about asking rather than about the study: question words, list and time vocabulary, filler.
+QUESTION_VOCABULARY = frozenset(tokens(
+    "what when where who why how which many much did does do say said says tell explain explains describe mention "
+    "according happen happened happening occur occurred took take place event events name names list compare "
+    "differ difference versus right correct true yes no ever still also really exactly actually finally overall "
+    "first latest last recent earliest milestone milestones development developments timeline chronology overview "
+    "summary summarize summarise please pls detail details point points main exact specific specifically briefly "
+    "short quick add adding added far so led lead leads prompt prompted cause caused causes drove drive drives "
+    "motivate motivated reason reasons background kind type way thing things anything something major key "
+    "important get got give given involve involved record time year years date day month "
+    "jan feb mar apr jun jul aug sep sept oct nov dec",
+    keep_stopwords=True))
 
 
 def named_things(text: str) -> list[str]:
@@ -180,7 +195,7 @@ def depends_on_history(question: str) -> bool:
     if not _BACK_REFERENCE.search(question):
         return len(content_words(question)) == 0  # "When?" "Why?"
     before = question[: _BACK_REFERENCE.search(question).start()]
-    own = [t for w in named_things(before) for t in tokens(w) if t not in _PARTIES]
+    own = [t for w in named_things(before) for t in tokens(w) if t not in PARTIES]
     return not own  # "Who signed it?", "How did China react to it?"; not "When was the RAA signed and when did it …"
 
 
@@ -194,7 +209,7 @@ def standalone(question: str, history: tuple[Turn, ...] | list[Turn]) -> tuple[s
     for earlier in reversed(previous[-3:]):  # the nearest earlier question that names something
         carried = [w for w in re.findall(r"[A-Za-z0-9][\w+'.-]*", earlier)
                    if w.lower() not in STOPWORDS and w.lower().strip(".?'") not in own
-                   and tokens(w) and tokens(w)[0] not in _QUESTION_WORDS and len(w) > 1]
+                   and tokens(w) and tokens(w)[0] not in QUESTION_VOCABULARY and len(w) > 1]
         if carried:
             context = " ".join(carried).strip("?.")
             body = _CONNECTIVE.sub("", question).strip(" ,").rstrip("?").strip()
@@ -226,16 +241,18 @@ def parse(question: str, history: tuple[Turn, ...] | list[Turn] = ()) -> ParsedQ
     kind = answer_type(text, query)
     if kind == "premise":  # its years and figures are claims to check, not a period to search in
         query = plan(without_values(text))
+    elif kind == "argument":  # the study's framing of a period ('why start in 2016?') is not a filter
+        query = replace(query, year_from=None, year_to=None, on=None, after=None, before=None, anchors=())
     pieces = split_parts(text) if kind != "range" else [text]
     parts = []
     lead_subject = ""
     for i, piece in enumerate(pieces):
         piece_kind = answer_type(piece) if len(pieces) > 1 else kind
-        if i and lead_subject and not [w for w in named_things(piece) if tokens(w) and tokens(w)[0] not in _PARTIES]:
+        if i and lead_subject and not [w for w in named_things(piece) if tokens(w) and tokens(w)[0] not in PARTIES]:
             piece = f"{piece.rstrip('?')} ({lead_subject})?"  # "... and when did it enter into force?"
         if not lead_subject:
             lead_subject = " ".join(w for w in re.findall(r"[A-Za-z0-9][\w+'.-]*", piece)
-                                    if w.lower() not in STOPWORDS and tokens(w) and tokens(w)[0] not in _QUESTION_WORDS)
+                                    if w.lower() not in STOPWORDS and tokens(w) and tokens(w)[0] not in QUESTION_VOCABULARY)
         parts.append(QuestionPart(piece, piece_kind, plan(piece) if len(pieces) > 1 else query))
     if len(parts) > 1 and kind != "premise":
         kind = parts[0].answer_type  # each part keeps its own type; the first names the whole

@@ -6,7 +6,8 @@ evidence, not by a similarity threshold fitted to a question list.
 - A question with a word the corpus never uses ('tourists', 'GDP') is outside unless the best evidence
   holds at least half of its content, each word weighted by its rarity in the corpus: 'Japan' weighs
   little, 'warheads' a lot, and a word the corpus never uses the most. A question made only of words
-  the corpus uses is a question about the study phrased in its terms, and is answered.
+  the corpus uses is a question about the study phrased in its terms, and is answered if the evidence
+  holds any of it.
 - Misspellings are read as the corpus word they are one or two letters from.
 - The thing asked for — the words right after 'how many', 'which', 'what is the' ('how many *seats*',
   'which Japanese *shipyard*', 'the unit *price*') — must be in the best evidence, unless it is only a
@@ -20,38 +21,31 @@ import difflib
 import math
 import re
 
-from assistant.parse import ParsedQuestion, named_things
+from assistant.parse import PARTIES, QUESTION_VOCABULARY, ParsedQuestion, named_things
 from assistant.query import GLOSSARY
-from assistant.text import tokens
+from assistant.text import STOPWORDS, tokens
 from assistant.types import Source
 
 SUPPORTED_SHARE = 0.5  # the evidence must hold the greater part of what the question is about
 EVIDENCE_ITEMS = 3  # the best items: an answer is built from them
 
-# Words every question about the study may use without them being its specific content.
-_GENERIC = frozenset(tokens(
-    "japan japanese philippines philippine filipino manila tokyo study report chapter happen happened event events "
-    "what when where who why how which many much first latest last recent earliest did does say said tell explain "
-    "describe mention according author argue main role part role relation relations relationship cooperation "
-    "defense defence country countries two both side sides time year years date day month kind type way thing "
-    "anything something much major key important happen take took place there their new old get got give given "
-    "involve involved list name compare differ difference right correct true yes no ever still also really "
-    "milestone milestones development developments timeline chronology overview summary summarize summarise "
-    "please pls names people person persons record point points main detail details actually finally overall "
-    "exact specific specifically briefly short shortly quick quickly add adding added far so "
-    "led lead leads prompt prompted cause caused causes drove drive drives motivate motivated reason reasons why "
-    "explain explains background "
-    "jan feb mar apr jun jul aug sep sept oct nov dec",
-    keep_stopwords=True))
+# Words any question about the study may use without them being its specific content.
+_GENERIC = QUESTION_VOCABULARY | PARTIES | frozenset(tokens(
+    "study report chapter author argue role part relation relations relationship cooperation defense defence "
+    "country countries two both side sides people person persons new old", keep_stopwords=True))
 # What a 'how much / which …' question may ask for that any figure, date or name in the evidence answers.
 _MEASURES = frozenset(tokens(
-    "money amount total sum number figure count size value cost funding budget worth people person persons "
+    "money amount total sum number figure count size value cost worth people person persons "
     "officials individuals names date dates year years time times city cities place places venue venues location "
     "locations building site country countries edition editions round rounds session sessions iteration "
-    "iterations instance instances occasion occasions month months day days week weeks", keep_stopwords=True))
-_FOCUS = re.compile(r"^\s*(?:and\s+)?(?:how (?:many|much)|which|what(?: (?:is|was|are|were))?(?: the)?|whose)\s+"
-                    r"((?:[\w'-]+\s+){0,2}?[\w'-]+?)\s+(?=(?:of|in|for|to|on|at|by|from|did|does|do|has|have|had|"
-                    r"is|are|was|were|will|would|could|can|that|which|between|under|with)\b|\?|$)", re.I)
+    "iterations instance instances occasion occasions month months day days week weeks company companies firm "
+    "firms organisation organization organisations organizations", keep_stopwords=True))
+_WH_PHRASE = re.compile(r"^\s*(?:and\s+)?(?:how (?:many|much)|which|whose|what(?: (?:is|was|are|were))?(?: the| a| an)?)\s+",
+                        re.I)
+_FOCUS_WORDS = 3  # a focus is a short noun phrase: 'unit price', 'Japanese shipyard', 'Australian troops'
+_VERBS = frozenset(tokens("take took taken join joined joins live lived lives go went come came make made get got "
+                          "build built send sent sign signed hold held happen happened become became serve served",
+                          keep_stopwords=True))
 _ORDINAL_TOKEN = re.compile(r"^\d+(?:st|nd|rd|th)$")
 
 
@@ -96,11 +90,19 @@ class Scope:
                 if w not in _GENERIC and w not in claimed and not _ORDINAL_TOKEN.match(w)]
 
     def asked_for(self, parsed: ParsedQuestion) -> list[str]:
-        """The words naming what the question asks for ('how many *seats*')."""
-        m = _FOCUS.search(parsed.original if not parsed.rewritten else parsed.text)
+        """The words naming what the question asks for ('how many *seats*'): the short noun phrase
+        after the question word, up to its verb or preposition."""
+        text = parsed.original if not parsed.rewritten else parsed.text
+        m = _WH_PHRASE.search(text)
         if not m:
             return []
-        return [w for w in tokens(_long_forms(m.group(1))) if w not in _GENERIC and w not in _MEASURES
+        focus: list[str] = []
+        for n, word in enumerate(re.findall(r"[\w'+-]+", text[m.end():])):
+            stem = tokens(word)
+            if not stem or stem[0] in _VERBS or word.lower() in STOPWORDS or n == _FOCUS_WORDS:
+                break
+            focus += tokens(_long_forms(word))
+        return [w for w in focus if w not in _GENERIC and w not in _MEASURES
                 and not _ORDINAL_TOKEN.match(w) and not w.isdigit()]
 
     def unknown_names(self, parsed: ParsedQuestion) -> list[str]:
@@ -132,8 +134,10 @@ class Scope:
             held += weight if known and known in found else 0.0
         return held / total if total else 1.0
 
-    def outside(self, parsed: ParsedQuestion, retrieved: list[Source]) -> bool:
-        if not retrieved:
+    def outside(self, parsed: ParsedQuestion, retrieved: list[Source], floor: float = 0.0) -> bool:
+        """``floor``: the best dense similarity below which nothing retrieved is about the question at
+        all (``Settings.refusal_threshold``)."""
+        if not retrieved or max(s.similarity for s in retrieved) < floor:
             return True
         if self.unknown_names(parsed):
             return True
@@ -141,5 +145,9 @@ class Scope:
         found = self._words(evidence)
         if any(self.known(w) not in found for w in self.asked_for(parsed)):
             return True
-        unknown = [w for w in self.content(parsed) if not self.known(w)]
-        return bool(unknown) and self.supported_share(parsed, evidence) < SUPPORTED_SHARE
+        share = self.supported_share(parsed, evidence)
+        return share == 0.0 or (bool(self.unknown_words(parsed)) and share < SUPPORTED_SHARE)
+
+    def unknown_words(self, parsed: ParsedQuestion) -> list[str]:
+        """Content words the corpus never uses, misspellings aside ('tourists', 'GDP')."""
+        return [w for w in self.content(parsed) if not self.known(w)]

@@ -86,7 +86,7 @@ class Assistant:
         parsed = self._parse(question, history, llm)
         ctx = self._context(parsed, filters)
         retrieve_ms = (time.perf_counter() - started) * 1000
-        if self._outside_record(ctx.filters) or self.scope.outside(parsed, ctx.retrieved):
+        if self._outside_record(ctx.filters) or self._outside_scope(parsed, ctx):
             answer = Answer(question, REFUSAL, retrieved=ctx.retrieved, refused=True)
             yield {"type": "delta", "text": REFUSAL}
         else:
@@ -177,7 +177,19 @@ class Assistant:
         the period are fused with those under the user's filters alone (inside counts double)."""
         if filters == chosen:
             return self.retriever.search(text, filters)
-        return self.retriever.fuse([self.retriever.search(text, filters)] * 2 + [self.retriever.search(text, chosen)])
+        anywhere = self.retriever.search(text, chosen)
+        fused = self.retriever.fuse([self.retriever.search(text, filters)] * 2 + [anywhere])
+        # The scope check asks how close the study comes to the question at all, period aside.
+        best = max((s.similarity for s in anywhere), default=0.0)
+        return fused if not fused or max(s.similarity for s in fused) >= best else fused[:-1] + anywhere[:1]
+
+    def _outside_scope(self, parsed: ParsedQuestion, ctx: "AskContext") -> bool:
+        """A list over a period is answered from the timeline's events in it, whatever words retrieval
+        matched, unless it names something the corpus never mentions; any other question must be
+        supported by its best evidence (``assistant.scope``)."""
+        if parsed.answer_type in ("list", "range") and (ctx.filters.has_time or parsed.answer_type == "range"):
+            return bool(self.scope.unknown_names(parsed) or self.scope.unknown_words(parsed))
+        return self.scope.outside(parsed, ctx.retrieved, self.settings.refusal_threshold)
 
     def _outside_record(self, filters: RetrievalFilters) -> bool:
         """A question about a period the record does not reach (e.g. 2026 when it ends in 2025)."""

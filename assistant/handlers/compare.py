@@ -12,6 +12,9 @@ from assistant.parse import QuestionPart, content_words
 
 SIDE_SENTENCES = 2  # each side: its dated line or lead, and one detail
 _SIDES = (
+    re.compile(r"\bhow (?:do|does|did|is|are|was|were)\s+(.{2,80}?)\s+and\s+(.{2,80}?)\s+(?:compare|differ)\b", re.I),
+    re.compile(r"\bhow (?:do|does|did|is|are|was|were)\s+(.{2,80}?)\s+compare(?:\s+in\s+[\w\s]+?)?\s+(?:with|to|against)\s+"
+               r"(.{2,80}?)\s*(?:[?.;]|$)", re.I),
     re.compile(r"\b(?:compare|comparing|contrast)\s+(.{2,80}?)\s+(?:and|with|to|against|vs\.?|versus)\s+(.{2,80}?)\s*(?:[?.;]|$)", re.I),
     re.compile(r"\bdifferences?\s+between\s+(.{2,80}?)\s+and\s+(.{2,80}?)\s*(?:[?.;]|$)", re.I),
     re.compile(r"\bhow (?:did|does|do|is|was|were|are)\s+(.{2,80}?)\s+(?:differ|compare|contrast)\s+(?:from|to|with)\s+"
@@ -30,6 +33,10 @@ def sides(question: str) -> tuple[str, str] | None:
             a, b = m.group(1).strip(" ,"), m.group(2).strip(" ,")
             if not content_words(_ORDINAL.sub("", a)) and _ORDINAL.search(b):
                 a = a + " " + b[_ORDINAL.search(b).end():].strip()  # 'the first' + ' 2+2'
+            elif not content_words(_ORDINAL.sub("", b)) and _ORDINAL.search(a):
+                b = b + " " + a[_ORDINAL.search(a).end():].strip()  # 'the second OSA grant' vs 'the first'
+            elif len(b.split()) <= 2 < len(a.split()):
+                b = f"{b} {a}"  # 'the ships of Phase I' and 'Phase II'
             return a, b
     return None
 

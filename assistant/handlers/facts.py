@@ -10,7 +10,7 @@ from assistant.handlers import Context, Draft, register_handler
 from assistant.parse import QuestionPart, content_words
 from assistant.types import Source
 
-FACT_SENTENCES = 3  # a plain fact: the answer and up to two sentences of support
+FACT_SENTENCES = 4  # a plain fact (or several things asked for): the answer and its support
 
 
 def answer_from(ctx: Context, part: QuestionPart, sources: list[Source], *, budget: int,
