@@ -177,7 +177,8 @@ def _adds_something(c: Candidate, chosen: list[Candidate], relevance: Relevance)
     if relevance.coverage(c.words | said_words) > relevance.coverage(said_words) + 1e-9:
         return True
     overlap = len(c.words & said_words) / max(1, len(c.words))
-    return bool(new_facts) and overlap < 0.8  # a new figure or name, not a restatement
+    # A new figure or name that is not a restatement, or a sentence that is mostly new content.
+    return (bool(new_facts) and overlap < 0.8) or overlap < 0.5
 
 
 def ordered(chosen: list[Candidate]) -> list[Candidate]:

@@ -7,10 +7,11 @@ import re
 
 from assistant.compose import candidates
 from assistant.handlers import Context, Draft, register_handler
+from assistant.handlers.argument import about_study, argument_sources, attributed
 from assistant.handlers.facts import answer_from, fact
 from assistant.parse import QuestionPart, content_words
 
-SIDE_SENTENCES = 2  # each side: its dated line or lead, and one detail
+SIDE_SENTENCES = 3  # each side: its dated line or lead, and what sets it apart
 _SIDES = (
     re.compile(r"\bhow (?:do|does|did|is|are|was|were)\s+(.{2,80}?)\s+and\s+(.{2,80}?)\s+(?:compare|differ)\b", re.I),
     re.compile(r"\bhow (?:do|does|did|is|are|was|were)\s+(.{2,80}?)\s+compare(?:\s+in\s+[\w\s]+?)?\s+(?:with|to|against)\s+"
@@ -35,10 +36,31 @@ def sides(question: str) -> tuple[str, str] | None:
                 a = a + " " + b[_ORDINAL.search(b).end():].strip()  # 'the first' + ' 2+2'
             elif not content_words(_ORDINAL.sub("", b)) and _ORDINAL.search(a):
                 b = b + " " + a[_ORDINAL.search(a).end():].strip()  # 'the second OSA grant' vs 'the first'
-            elif len(b.split()) <= 2 < len(a.split()):
-                b = f"{b} {a}"  # 'the ships of Phase I' and 'Phase II'
+            elif _elliptic(b, a):
+                b = _complete(b, a)  # "Tokyo's" -> "Tokyo's reaction to the 2016 arbitral award"
+            elif _elliptic(a, b):
+                a = _complete(a, b)
             return a, b
     return None
+
+
+def _capitals(text: str) -> set[str]:
+    return {w.strip("'s") for w in re.findall(r"\b[A-Z][\w'-]*", text)}
+
+
+def _elliptic(short: str, full: str) -> bool:
+    """A side that names less than the other and none of its names ('Phase II' beside 'the ships of
+    Phase I', "Tokyo's" beside "Beijing's reaction to the award")."""
+    return len(content_words(short)) < len(content_words(full)) and not (_capitals(short) & _capitals(full))
+
+
+def _complete(short: str, full: str) -> str:
+    """The short side with the other side's words, less those of the kind the short side replaces
+    (its names, its numbers)."""
+    drop_names, drop_numbers = bool(_capitals(short)), bool(re.search(r"\d", short))
+    kept = [w for w in full.split()
+            if not (drop_names and w[:1].isupper()) and not (drop_numbers and re.search(r"\d", w))]
+    return f"{short} {' '.join(kept)}"
 
 
 @register_handler("compare")
@@ -49,6 +71,11 @@ def compare(ctx: Context, part: QuestionPart) -> Draft:
     claims, retrieved = [], []
     for side in pair:
         side_part = QuestionPart(side, "fact", part.plan)
+        if about_study(part.text):  # the study's own factors, stages or concepts side by side
+            draft = answer_from(ctx, side_part, argument_sources(ctx, side), budget=SIDE_SENTENCES, wanted=attributed)
+            claims += [c for c in draft.claims if c.text not in {x.text for x in claims}]
+            retrieved += [s for s in draft.retrieved if s not in retrieved]
+            continue
         found = ctx.search(side, ctx.filters)
         event = ctx.resolve_event(side)
         if event is not None:

@@ -9,7 +9,7 @@ from assistant.handlers import Context, Draft, register_handler
 from assistant.handlers.facts import answer_from, part_sources
 from assistant.parse import QuestionPart, content_words
 
-DEFINITION_SENTENCES = 3
+DEFINITION_SENTENCES = 4
 _DEFINES = re.compile(r"\b(is|are|was|were|refers to|means|meaning|defined|defines|sets rules|set out|framework|"
                       r"guideline|guidelines|programme|program|policy|agreement that|concept)\b", re.I)
 

@@ -15,7 +15,7 @@ from assistant.parse import QuestionPart, without_values
 from assistant.text import numbers
 from assistant.types import Source
 
-PREMISE_SENTENCES = 3
+PREMISE_SENTENCES = 4
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
 
