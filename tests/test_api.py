@@ -136,7 +136,8 @@ def test_gradio_client_calls_the_named_ask_endpoint(server):
 def test_events_with_filters(client):
     everything = client.get("/api/events").json()
     assert everything["count"] == len(everything["events"]) == 135
-    keys = {"id", "date", "display_date", "title", "category", "summary", "actors", "chapters", "sources", "related"}
+    keys = {"id", "date", "display_date", "title", "category", "summary", "actors", "chapters", "sources", "related",
+            "confidence", "note"}
     assert set(everything["events"][0]) == keys
     dates = [e["date"] for e in everything["events"]]
     assert dates == sorted(dates)
