@@ -176,7 +176,7 @@ def test_clear_resets_everything(ui):
 
 
 def test_catalog_matches_the_index_and_the_corpus(assistant, catalog):
-    assert len(catalog.events) == sum(1 for s in assistant.table.sources if s.kind == "event") == 135
+    assert len(catalog.events) == sum(1 for s in assistant.table.sources if s.kind == "event") == 152
     assert [c.id for c in catalog.chapters] == ["1", "2", "3", "4.1", "4.2", "4.3", "4.4", "5", "6"]
     raa = catalog.events_by_id[RAA]
     assert raa.related and raa.chapters and raa.urls and raa.summary and not raa.summary.startswith("8 July")

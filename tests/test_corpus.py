@@ -34,6 +34,18 @@ def test_real_corpus_is_valid_and_complete():
     assert raa and raa.date == "2024-07-08" and raa.sources and raa.category == "agreement"
 
 
+def test_every_event_has_a_confidence_and_capacity_building_is_covered():
+    corpus, _ = load_corpus(CORPUS)
+    assert len(corpus.events) >= 150
+    assert all(e.confidence in CONFIDENCE_LEVELS for e in corpus.events)
+    assert all(isinstance(e.note, str) for e in corpus.events)
+    assert sum(e.category == "capacity-building" for e in corpus.events) >= 8
+    # a low confidence means the sources conflict, and the note must say how
+    assert all(e.note for e in corpus.events if e.confidence == "low")
+    linked_44 = {ref for s in corpus.chapter("4.4").sections for ref in s.events}
+    assert sum(corpus.event(ref).category == "capacity-building" for ref in linked_44) >= 8
+
+
 def test_note_is_optional_and_normalised(tmp_path):
     (tmp_path / "corpus" / "chapters").mkdir(parents=True)
     write(tmp_path / "corpus" / "timeline.yaml",
