@@ -10,6 +10,7 @@ from pathlib import Path
 
 from index import offline as _offline  # noqa: F401
 from index.corpus import CorpusError, load_corpus
+from index.records import CONFIDENCE_LEVELS
 from index.settings import get_settings
 
 
@@ -39,6 +40,9 @@ def _stats(settings) -> int:
     print(f"\nevents: {len(corpus.events)}")
     print("  by year:     " + ", ".join(f"{y}: {n}" for y, n in sorted(Counter(e.year for e in corpus.events).items())))
     print("  by category: " + ", ".join(f"{c}: {n}" for c, n in Counter(e.category for e in corpus.events).most_common()))
+    by_confidence = Counter(e.confidence for e in corpus.events)
+    print("  by confidence: " + ", ".join(f"{c}: {by_confidence[c]}" for c in CONFIDENCE_LEVELS)
+          + f" (with a note: {sum(1 for e in corpus.events if e.note)})")
     try:
         from index.store import VectorStore
 
@@ -121,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     remove = sub.add_parser("remove", help="drop a source's passages (by file name or hash prefix)")
     remove.add_argument("source")
     sub.add_parser("validate", help="check the corpus; errors name file, line and field")
-    sub.add_parser("stats", help="events by year and category, words and events per chapter")
+    sub.add_parser("stats", help="events by year, category and confidence, words and events per chapter")
     args = parser.parse_args(argv)
     settings = get_settings()
     if args.command == "build":

@@ -25,7 +25,8 @@ from index.store import SENTENCES, Manifest, VectorStore, get_all, new_build_id
 _BATCH = 64
 # Bump when what a build stores changes (document layout, sentence splitting), so `index build`
 # rebuilds an index made by older code instead of calling it up to date.
-INDEX_FORMAT = 3
+# 4: event metadata gained `confidence` and `note` (plain strings; empty on passages).
+INDEX_FORMAT = 4
 
 
 @dataclass(frozen=True)

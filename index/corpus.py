@@ -14,6 +14,7 @@ import yaml
 
 from index.records import (
     CANONICAL_CHAPTERS,
+    CONFIDENCE_LEVELS,
     EVENT_CATEGORIES,
     Chapter,
     ChapterSection,
@@ -22,7 +23,8 @@ from index.records import (
     parse_partial_date,
 )
 
-_REQUIRED_EVENT_FIELDS = ("id", "date", "title", "category", "summary", "actors", "chapters", "sources")
+_REQUIRED_EVENT_FIELDS = ("id", "date", "title", "category", "summary", "confidence", "actors", "chapters", "sources")
+_OPTIONAL_STRING_FIELDS = ("note",)
 _LIST_FIELDS = ("actors", "chapters", "sources", "related")
 _ID_PATTERN = re.compile(r"^\d{4}(-\d{2}){0,2}-[a-z0-9]+(-[a-z0-9]+)*$")
 
@@ -99,11 +101,11 @@ def load_timeline(path: Path) -> tuple[list[TimelineEvent], list[CorpusIssue]]:
             if value is not None and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
                 bad(field, "must be a list of strings")
                 ok = False
-        for field in ("id", "date", "title", "category", "summary"):
+        for field in ("id", "date", "title", "category", "summary", "confidence", *_OPTIONAL_STRING_FIELDS):
             if field in item and item[field] is not None and not isinstance(item[field], str):
                 bad(field, f"must be a string (quote it), got {type(item[field]).__name__}")
                 ok = False
-        unknown = set(item) - set(_REQUIRED_EVENT_FIELDS) - set(_LIST_FIELDS)
+        unknown = set(item) - set(_REQUIRED_EVENT_FIELDS) - set(_LIST_FIELDS) - set(_OPTIONAL_STRING_FIELDS)
         for field in sorted(unknown):
             bad(field, "unknown field")
         if not ok:
@@ -115,6 +117,8 @@ def load_timeline(path: Path) -> tuple[list[TimelineEvent], list[CorpusIssue]]:
                 title=item["title"].strip(),
                 category=item["category"],
                 summary=" ".join(item["summary"].split()),
+                confidence=item["confidence"],
+                note=" ".join((item.get("note") or "").split()),
                 actors=tuple(item.get("actors") or ()),
                 chapters=tuple(item.get("chapters") or ()),
                 sources=tuple(item.get("sources") or ()),
@@ -137,6 +141,8 @@ def _check_event(event: TimelineEvent, lines: dict[str, int], bad) -> None:
         bad("id", f"{event.id!r} does not start with its date {event.date!r}")
     if event.category not in EVENT_CATEGORIES:
         bad("category", f"{event.category!r} is not one of {', '.join(EVENT_CATEGORIES)}")
+    if event.confidence not in CONFIDENCE_LEVELS:
+        bad("confidence", f"{event.confidence!r} is not one of {', '.join(CONFIDENCE_LEVELS)}")
     for chapter in event.chapters:
         if chapter not in CANONICAL_CHAPTERS:
             bad("chapters", f"{chapter!r} is not a canonical chapter id")

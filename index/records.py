@@ -33,6 +33,10 @@ EVENT_CATEGORIES = (
     "other",
 )
 
+# How well an event's facts are supported: high = an official page or two independent pages agree;
+# medium = one non-official page; low = the sources conflict (the event's note says how).
+CONFIDENCE_LEVELS = ("high", "medium", "low")
+
 # Chapter paragraphs name the timeline events they draw on as "[events: id-a, id-b]".
 EVENT_REF = re.compile(r"\[events?:\s*([^\]]*)\]")
 
@@ -84,6 +88,8 @@ class TimelineEvent:
     title: str
     category: str
     summary: str
+    confidence: str  # one of CONFIDENCE_LEVELS
+    note: str = ""  # where sources differ: how
     actors: tuple[str, ...] = ()
     chapters: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()

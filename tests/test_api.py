@@ -55,7 +55,7 @@ def sse_events(text: str) -> list[tuple[str, dict]]:
 
 def test_health_over_http(http):
     data = http.get("/api/health").json()
-    assert data["status"] == "ok" and data["events"] == 135 and data["chapters"] == 9
+    assert data["status"] == "ok" and data["events"] == 152 and data["chapters"] == 9
     assert "extractive" in data["backends"]
 
 
@@ -135,8 +135,9 @@ def test_gradio_client_calls_the_named_ask_endpoint(server):
 
 def test_events_with_filters(client):
     everything = client.get("/api/events").json()
-    assert everything["count"] == len(everything["events"]) == 135
-    keys = {"id", "date", "display_date", "title", "category", "summary", "actors", "chapters", "sources", "related"}
+    assert everything["count"] == len(everything["events"]) == 152
+    keys = {"id", "date", "display_date", "title", "category", "summary", "actors", "chapters", "sources", "related",
+            "confidence", "note"}
     assert set(everything["events"][0]) == keys
     dates = [e["date"] for e in everything["events"]]
     assert dates == sorted(dates)

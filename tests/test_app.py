@@ -14,7 +14,7 @@ import app
 from web.catalog import BadPeriod, Catalog
 from web.chat import conversation_markdown, followups, make_filters, BadFilters
 from web.config import WebConfig
-from web.render import chapter_html, md_answer, md_text, sources_panel
+from web.render import chapter_html, esc, event_card, md_answer, md_text, sources_panel
 from web.timeline import chart_svg, selection_html
 from web.ui import ChatUI
 
@@ -77,7 +77,8 @@ def test_sources_panel_escapes_corpus_text_and_links_only_http(assistant):
 
 
 def test_chapter_and_timeline_views_escape_everything(catalog):
-    event = replace(catalog.events[0], title=HOSTILE, summary=HOSTILE, actors=(HOSTILE,), urls=("javascript:x",))
+    event = replace(catalog.events[0], title=HOSTILE, summary=HOSTILE, actors=(HOSTILE,), urls=("javascript:x",),
+                    confidence=HOSTILE, note=HOSTILE)
     hostile = Catalog([event] + catalog.events[1:], list(catalog.chapters))
     for html in (chart_svg(hostile, hostile.events, [event.id]), selection_html(hostile, [event.id]),
                  chapter_html(hostile.chapters_by_id["1"], hostile)):
@@ -175,11 +176,21 @@ def test_clear_resets_everything(ui):
 
 
 def test_catalog_matches_the_index_and_the_corpus(assistant, catalog):
-    assert len(catalog.events) == sum(1 for s in assistant.table.sources if s.kind == "event") == 135
+    assert len(catalog.events) == sum(1 for s in assistant.table.sources if s.kind == "event") == 152
     assert [c.id for c in catalog.chapters] == ["1", "2", "3", "4.1", "4.2", "4.3", "4.4", "5", "6"]
     raa = catalog.events_by_id[RAA]
     assert raa.related and raa.chapters and raa.urls and raa.summary and not raa.summary.startswith("8 July")
+    assert all(e.confidence in ("high", "medium", "low") for e in catalog.events)
+    assert raa.to_dict()["confidence"] == raa.confidence and raa.to_dict()["note"] == raa.note
     assert catalog.chapters_by_id["4.3"].events and catalog.chapters_by_id["4.3"].sections[1].heading
+
+
+def test_event_card_shows_confidence_and_note(catalog):
+    low = next(e for e in catalog.events if e.confidence == "low")
+    html = event_card(low)
+    assert "Confidence: low" in html and 'class="meta note"' in html and esc(low.note) in html
+    plain = event_card(replace(low, confidence="", note=""))
+    assert "Confidence" not in plain and 'class="meta note"' not in plain
 
 
 def test_timeline_filters(catalog):

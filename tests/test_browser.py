@@ -160,7 +160,7 @@ def test_timeline_filter_select_and_ask_about_this(page, server, assistant):
     open_app(page, server.url)
     page.get_by_role("tab", name="Timeline").click()
     dots = page.locator("#timeline-chart circle.dot")
-    assert dots.count() == 135
+    assert dots.count() == 152
     page.locator("#timeline-category input").click()
     page.get_by_role("option", name="agreement", exact=True).click()
     page.keyboard.press("Escape")

@@ -7,7 +7,7 @@ import shutil
 import pytest
 
 from index.corpus import CorpusError, load_corpus
-from index.records import CANONICAL_CHAPTERS, format_date
+from index.records import CANONICAL_CHAPTERS, CONFIDENCE_LEVELS, format_date
 from tests.conftest import CORPUS, write
 
 GOOD_EVENT = """- id: 2024-07-08-raa-signed
@@ -15,6 +15,7 @@ GOOD_EVENT = """- id: 2024-07-08-raa-signed
   title: RAA signed
   category: agreement
   summary: Signed in Manila.
+  confidence: high
   actors: [Japan, Philippines]
   chapters: ["5"]
   sources: [https://example.org/raa]
@@ -31,6 +32,28 @@ def test_real_corpus_is_valid_and_complete():
     assert sum(c.word_count for c in corpus.chapters) >= 8000
     raa = corpus.event("2024-07-08-raa-signed")
     assert raa and raa.date == "2024-07-08" and raa.sources and raa.category == "agreement"
+
+
+def test_every_event_has_a_confidence_and_capacity_building_is_covered():
+    corpus, _ = load_corpus(CORPUS)
+    assert len(corpus.events) >= 150
+    assert all(e.confidence in CONFIDENCE_LEVELS for e in corpus.events)
+    assert all(isinstance(e.note, str) for e in corpus.events)
+    assert sum(e.category == "capacity-building" for e in corpus.events) >= 8
+    # a low confidence means the sources conflict, and the note must say how
+    assert all(e.note for e in corpus.events if e.confidence == "low")
+    linked_44 = {ref for s in corpus.chapter("4.4").sections for ref in s.events}
+    assert sum(corpus.event(ref).category == "capacity-building" for ref in linked_44) >= 8
+
+
+def test_note_is_optional_and_normalised(tmp_path):
+    (tmp_path / "corpus" / "chapters").mkdir(parents=True)
+    write(tmp_path / "corpus" / "timeline.yaml",
+          GOOD_EVENT + GOOD_EVENT.replace("2024-07-08", "2024-07-09").replace(
+              "confidence: high", "confidence: low\n  note: >-\n    Sources give\n    two dates."))
+    corpus, issues = load_corpus(tmp_path / "corpus")
+    assert issues == []
+    assert [(e.confidence, e.note) for e in corpus.events] == [("high", ""), ("low", "Sources give two dates.")]
 
 
 def test_sections_keep_headings_and_event_links():
@@ -65,6 +88,11 @@ def corpus_copy(tmp_path):
         (GOOD_EVENT.replace("related: []", "related: [2099-01-01-nothing]"), "related", "unknown event id"),
         (GOOD_EVENT.replace("id: 2024-07-08-raa-signed", "id: raa-signed"), "id", "date followed by"),
         (GOOD_EVENT.replace('date: "2024-07-08"', "date: 2024-07-08"), "date", "must be a string"),
+        (GOOD_EVENT.replace("  confidence: high\n", ""), "confidence", "missing"),
+        (GOOD_EVENT.replace("confidence: high", "confidence: certain"), "confidence", "'certain' is not one of high, medium, low"),
+        (GOOD_EVENT.replace("confidence: high", "confidence: [high]"), "confidence", "must be a string"),
+        (GOOD_EVENT.replace("confidence: high", "confidence: high\n  note: 42"), "note", "must be a string"),
+        (GOOD_EVENT.replace("confidence: high", "confidence: high\n  note: [a, b]"), "note", "must be a string"),
     ],
 )
 def test_invalid_event_names_file_line_and_field(tmp_path, event, field, message):
@@ -85,7 +113,7 @@ def test_duplicate_and_out_of_order_events(tmp_path):
     (tmp_path / "c" / "chapters").mkdir()
     _, issues = load_corpus(tmp_path / "c", strict=False)
     messages = [(i.field, i.line, i.message) for i in issues]
-    assert any(f == "id" and "duplicate id" in m and line == 10 for f, line, m in messages)
+    assert any(f == "id" and "duplicate id" in m and line == len(GOOD_EVENT.splitlines()) + 1 for f, line, m in messages)
     assert any(f == "date" and "keep date order" in m for f, _, m in messages)
 
 

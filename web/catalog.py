@@ -54,6 +54,8 @@ class EventCard:
     chapters: tuple[str, ...] = ()
     urls: tuple[str, ...] = ()
     related: tuple[str, ...] = ()
+    confidence: str = ""  # high | medium | low; "" when the index predates it
+    note: str = ""  # where the sources differ
 
     @property
     def display_date(self) -> str:
@@ -78,7 +80,8 @@ class EventCard:
     def to_dict(self) -> dict:
         return {"id": self.id, "date": self.date, "display_date": self.display_date, "title": self.title,
                 "category": self.category, "summary": self.summary, "actors": list(self.actors),
-                "chapters": list(self.chapters), "sources": list(self.urls), "related": list(self.related)}
+                "chapters": list(self.chapters), "sources": list(self.urls), "related": list(self.related),
+                "confidence": self.confidence, "note": self.note}
 
 
 @dataclass(frozen=True)
@@ -158,9 +161,12 @@ class Catalog:
                 continue
             prefix = f"{format_date(source.date)}: {source.title}. "
             summary = source.text[len(prefix):] if source.text.startswith(prefix) else source.text
+            record = corpus.event(source.ref) if corpus else None  # confidence and note, if the source lacks them
             events.append(EventCard(source.ref, source.date, source.title, source.category or "other", summary,
                                     tuple(source.actors), tuple(chapters), tuple(source.urls),
-                                    tuple(source.related)))
+                                    tuple(source.related),
+                                    getattr(source, "confidence", "") or (record.confidence if record else ""),
+                                    getattr(source, "note", "") or (record.note if record else "")))
         chapters = cls._chapters_from_corpus(corpus) if corpus and corpus.chapters else cls._chapters_from_table(table)
         return cls(events, chapters)
 

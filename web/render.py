@@ -154,6 +154,9 @@ def event_card(event: EventCard, *, anchor: str = "", is_open: bool = True, cata
             f'<summary><span class="badge cat-{esc(event.category)}">{esc(event.category)}</span> '
             f'<span class="date">{esc(event.display_date)}</span> <span class="title">{esc(event.title)}</span></summary>'
             f'<div class="card-body"><p>{esc(event.summary)}</p>'
+            + (f'<p class="meta confidence conf-{esc(event.confidence)}">Confidence: {esc(event.confidence)}</p>'
+               if event.confidence else "")
+            + (f'<p class="meta note">Note: {esc(event.note)}</p>' if event.note else "")
             + (f'<p class="meta">Actors: {esc(", ".join(event.actors))}</p>' if event.actors else "")
             + _chapter_chips(event.chapters) + _links(event.urls) + related
             + f'<p class="meta ref">event <code>{esc(event.id)}</code></p>'
