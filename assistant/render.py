@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from assistant.compose import Claim
 from assistant.types import Source
-from assistant.verify import marker
+from assistant.verify import HEDGE, marker
+
+
+def hedged(text: str, sources: tuple[Source, ...]) -> str:
+    """A sentence resting only on events whose sources conflict says so in words."""
+    if not sources or any(s.confidence != "low" for s in sources) or HEDGE.search(text):
+        return text
+    body, end = (text[:-1], text[-1]) if text[-1:] in ".!?" else (text, "")
+    return f"{body} (as reported; the sources disagree){end}"
 
 
 def render(claims: list[Claim], *, heading: str | None = None, as_list: bool = False) -> tuple[str, list[Source]]:
@@ -16,7 +24,7 @@ def render(claims: list[Claim], *, heading: str | None = None, as_list: bool = F
         for source in claim.sources:
             numbers.setdefault(source, len(numbers) + 1)
         markers = "".join(marker(numbers[s]) for s in claim.sources)
-        text = claim.text.rstrip()
+        text = hedged(claim.text.rstrip(), claim.sources)
         if as_list:
             out.append(f"- {text.rstrip('.')} {markers}")
             continue

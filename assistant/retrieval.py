@@ -47,6 +47,8 @@ def source_from_record(doc_id: str, text: str, meta: dict) -> Source:
         events=_unpack(meta.get("events", "")),
         related=_unpack(meta.get("related", "")),
         chapters=_unpack(meta.get("chapters", "")),
+        confidence=meta.get("confidence") or None,
+        note=meta.get("note") or None,
     )
 
 

@@ -28,6 +28,8 @@ class Source:
     events: tuple[str, ...] = ()  # for passages: the timeline ids the passage names
     related: tuple[str, ...] = ()  # for events: related event ids
     chapters: tuple[str, ...] = ()  # every chapter the item belongs to (an event may serve several)
+    confidence: str | None = None  # events: high | medium | low (low: the sources conflict)
+    note: str | None = None  # events: where and how the sources differ
     score: float = 0.0
     similarity: float = 0.0  # cosine similarity to the question, 0 when only BM25 found it
 

@@ -65,7 +65,17 @@ def check_sentence(sentence: str, sources: list[Source]) -> CheckedSentence:
     missing_months = sorted(_months(claim) - evidence_months)
     if missing_months:
         return CheckedSentence(sentence, markers, False, f"{missing_months[0].title()} is not in the cited text")
+    if any(sources[m - 1].confidence == "low" for m in markers) and _states_date(claim) and not HEDGE.search(claim):
+        return CheckedSentence(sentence, markers, False, "a date its sources disagree on is stated as settled")
     return CheckedSentence(sentence, markers, True)
+
+
+# Words that present a fact as reported rather than settled.
+HEDGE = re.compile(r"\b(reported|reportedly|according to|sources (?:differ|disagree)|disputed|uncertain|or)\b", re.I)
+
+
+def _states_date(text: str) -> bool:
+    return bool(_months(text) or re.search(r"\b(?:19|20)\d\d\b", text))
 
 
 def check_answer(text: str, sources: list[Source]) -> list[CheckedSentence]:

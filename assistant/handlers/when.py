@@ -19,6 +19,15 @@ def has_date(c: Candidate) -> bool:
     return c.position == -1 or bool(_DATE.search(c.text))
 
 
+def dated_line(c: Candidate) -> bool:
+    """An event's date-and-title line: the date first, then what happened."""
+    return c.position == -1
+
+
 @register_handler("when")
 def when(ctx: Context, part: QuestionPart) -> Draft:
-    return answer_from(ctx, part, part_sources(ctx, part), budget=WHEN_SENTENCES, wanted=has_date)
+    sources = part_sources(ctx, part)
+    draft = answer_from(ctx, part, sources, budget=WHEN_SENTENCES, wanted=dated_line)
+    if draft.claims and not _DATE.search(draft.claims[0].text) and not draft.claims[0].text[:1].isdigit():
+        return answer_from(ctx, part, sources, budget=WHEN_SENTENCES, wanted=has_date)  # no event line fits
+    return draft
