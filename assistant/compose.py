@@ -21,7 +21,8 @@ from assistant.types import Source
 _DANGLING = re.compile(r"^(this|these|that|those|it|its|they|their|them|such|he|she|his|her|both|the two|the latter|"
                        r"the former|here|there|the same|another|other|others|first|second|third|finally|also|"
                        r"however|moreover|in addition|similarly|then|later|thereafter|meanwhile|instead|"
-                       r"as a result|in turn|put simply|set side by side|under the revised concept|in this)\b[ ,]", re.I)
+                       r"as a result|in turn|put simply|set side by side|under the revised concept|in this|read together|"
+                       r"taken together)\b[ ,]", re.I)
 _SELF_DESCRIPTION = re.compile(r"\b(this|the) (chapter|section|digest)\b|\bchapter \d(?:\.\d)? (?:surveys|covers|"
                                r"describes|sets out|reviews|traces)\b", re.I)
 

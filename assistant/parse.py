@@ -172,6 +172,7 @@ QUESTION_VOCABULARY = frozenset(tokens(
     "short quick add adding added far so led lead leads prompt prompted cause caused causes drove drive drives "
     "motivate motivated reason reasons background kind type way thing things anything something major key "
     "important get got give given involve involved record time year years date day month "
+    "argument arguments core central thesis claim claims conclude concludes conclusion main view views "
     "jan feb mar apr jun jul aug sep sept oct nov dec",
     keep_stopwords=True))
 
