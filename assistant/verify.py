@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.text import numbers, sentences
+from assistant.text import NUMBER_WORDS, numbers, sentences
 from assistant.types import Source
 
 from assistant.text import MONTH_NAMES as _MONTHS
@@ -57,6 +57,8 @@ def check_sentence(sentence: str, sources: list[Source]) -> CheckedSentence:
     evidence = " ".join(_evidence(sources[m - 1]) for m in markers)
     # ISO dates in the evidence ('2024-07-08') also count as their parts.
     evidence_numbers = numbers(evidence) | {p.lstrip("0") or "0" for d in re.findall(r"\b\d{4}-\d{2}(?:-\d{2})?\b", evidence) for p in d.split("-")}
+    evidence_numbers |= {str(NUMBER_WORDS.index(w.lower())) for w in re.findall(r"[A-Za-z]+", evidence)
+                         if w.lower() in NUMBER_WORDS}  # 'ten vessels' supports '10 vessels'
     evidence_months = _months(evidence) | {_MONTHS[int(m) - 1] for m in re.findall(r"\b\d{4}-(0[1-9]|1[0-2])\b", evidence)}
     missing = sorted(n for n in numbers(claim) if n not in evidence_numbers and n.lstrip("0") not in evidence_numbers
                      and not _is_stated_sum(n, claim))

@@ -1,5 +1,6 @@
 """'How many …?': the sentences that count the thing asked about lead; when the record gives the
-count in phases (Phase I, Phase II …), the phases are added up in a checkable sum."""
+count in phases (Phase I, Phases I and II …), one count per phase is added up in a checkable sum
+('10 + 2 + 5 = 17 vessels in all'), saying which phases it covers."""
 
 from __future__ import annotations
 
@@ -12,11 +13,11 @@ from assistant.parse import QuestionPart
 from assistant.text import NUMBER_WORDS, stem
 
 COUNT_SENTENCES = 3
-_NUMBER = rf"(\d[\d,]*(?:\.\d+)?|{'|'.join(NUMBER_WORDS)})"
+_NUMBER = rf"(?:\d[\d,]*(?:\.\d+)?|{'|'.join(NUMBER_WORDS)})"
 _COUNTED = re.compile(r"\bhow (?:many|much)\s+((?:[\w+-]+\s+){0,3}?[\w+-]+?)\s+(?=(?:has|have|had|did|does|do|were|was|"
-                      r"are|is|will|would|could|in|from|for|to|of|under|did|by|between|since)\b|\?|$)", re.I)
-_PHASE = re.compile(r"\b(phase\s+(?:i{1,3}|iv|v|\d)|(?:first|second|third|fourth) (?:batch|phase|tranche|package|"
-                    r"loan|grant))\b", re.I)
+                      r"are|is|will|would|could|in|from|for|to|of|under|by|between|since)\b|\?|$)", re.I)
+_PHASES = re.compile(r"\b(?i:phases?)\s+((?:[IVX]+|\d)\b(?:\s*(?:,|and|&)\s*(?:[IVX]+|\d)\b)*)")
+_NUMERAL = re.compile(r"\b([IVX]+|\d)\b")
 
 
 def counted_noun(question: str) -> str | None:
@@ -24,46 +25,62 @@ def counted_noun(question: str) -> str | None:
     return stem(m.group(1).split()[-1].lower()) if m else None
 
 
-def _value(word: str) -> float:
+def value(word: str) -> float:
     word = word.lower().replace(",", "")
     return float(NUMBER_WORDS.index(word)) if word in NUMBER_WORDS else float(word)
 
 
-def counts(pool: list[Candidate], noun: str) -> list[tuple[Candidate, float, str]]:
-    """(sentence, number, phase label) for each sentence that counts ``noun`` ('ten 44-meter vessels')."""
-    pattern = re.compile(rf"\b{_NUMBER}\s+(?:[\w-]+\s+){{0,3}}?{re.escape(noun)}\w*", re.I)
+def counts(text: str, noun: str) -> list[float]:
+    """The counts of ``noun`` a sentence states: 'ten 44-meter and two 97-meter vessels' -> [10, 2]."""
+    pattern = re.compile(rf"\b({_NUMBER})\s+(?:[\w-]+\s+){{0,3}}?(?:(?:and|plus)\s+({_NUMBER})\s+(?:[\w-]+\s+){{0,3}}?)?"
+                         rf"{re.escape(noun)}\w*", re.I)
     out = []
-    for c in pool:
-        m = pattern.search(c.text)
-        phase = _PHASE.search(c.text)
-        if m and not re.fullmatch(r"(19|20)\d\d", m.group(1)):
-            out.append((c, _value(m.group(1)), phase.group(1).lower() if phase else ""))
+    for m in pattern.finditer(text):
+        for group in m.groups():
+            if group and not re.fullmatch(r"(19|20)\d\d", group):
+                out.append(value(group))
     return out
 
 
-def _fmt(value: float) -> str:
-    return str(int(value)) if value == int(value) else f"{value:g}"
+def phases(c: Candidate) -> frozenset[str]:
+    """The phases a sentence speaks of ('Phases I and II' -> {'I', 'II'})."""
+    return frozenset(n for m in _PHASES.finditer(c.text) for n in _NUMERAL.findall(m.group(1)))
+
+
+def phase_total(pool: list[Candidate], noun: str) -> list[tuple[Candidate, frozenset[str], list[float]]]:
+    """Disjoint phase groups with their counts, widest first: one count per phase, never two."""
+    groups = [(c, phases(c), counts(c.text, noun)) for c in pool]
+    groups = sorted((g for g in groups if g[1] and g[2]), key=lambda g: (-len(g[1]), g[0].rank))
+    chosen, covered = [], set()
+    for g in groups:
+        if not g[1] & covered and len(g[2]) in (1, len(g[1])):
+            chosen.append(g)
+            covered |= g[1]
+    return chosen if len(chosen) >= 2 else []
+
+
+def _fmt(x: float) -> str:
+    return str(int(x)) if x == int(x) else f"{x:g}"
 
 
 @register_handler("how-many")
 def how_many(ctx: Context, part: QuestionPart) -> Draft:
     sources = part_sources(ctx, part)
     noun = counted_noun(part.text)
-    found = counts(candidates(sources, ctx.sentence_scores(part.text, sources)), noun) if noun else []
-    wanted = (lambda c: any(c is f[0] for f in found)) if found else (lambda c: bool(re.search(r"\d|\b(?:" + "|".join(NUMBER_WORDS) + r")\b", c.text, re.I)))
+    pool = candidates(sources, ctx.sentence_scores(part.text, sources))
+    counting = {c.key for c in pool if noun and counts(c.text, noun)}
+    wanted = (lambda c: c.key in counting) if counting else None
     draft = answer_from(ctx, part, sources, budget=COUNT_SENTENCES, wanted=wanted)
-    by_phase: dict[str, tuple[Candidate, float]] = {}
-    for c, value, phase in found:
-        if phase and phase not in by_phase:
-            by_phase[phase] = (c, value)
-    if len(by_phase) >= 2 and noun:
-        total = sum(v for _, v in by_phase.values())
-        word = re.search(rf"\b{re.escape(noun)}\w*", found[0][0].text, re.I).group(0)
-        terms = " + ".join(_fmt(v) for _, v in by_phase.values())
-        phases = ", ".join(by_phase)
-        cited = tuple(dict.fromkeys(c.source for c, _ in by_phase.values()))
-        lead = Claim(f"Adding up the phases the record gives: {terms} = {_fmt(total)} {word} in all ({phases}).", cited)
-        rest = [Claim(c.text, (c.source,)) for c in ordered([c for c, _ in by_phase.values()])]
-        draft.claims = [lead] + [r for r in rest if r.text not in {x.text for x in draft.claims}] + draft.claims
-        draft.claims = draft.claims[: COUNT_SENTENCES + len(by_phase)]
+    groups = phase_total(pool, noun) if noun else []
+    if not groups:
+        return draft
+    terms = [v for _, _, values in groups for v in values]
+    word = re.search(rf"\b{re.escape(noun)}\w*", groups[0][0].text, re.I).group(0)
+    covered = "; ".join(("Phases " if len(p) > 1 else "Phase ") + " and ".join(sorted(p, key=len)) for _, p, _ in groups)
+    cited = tuple(dict.fromkeys(c.source for c, _, _ in groups))
+    lead = Claim(f"Adding up the phases: {' + '.join(map(_fmt, terms))} = {_fmt(sum(terms))} {word} in all "
+                 f"({covered}).", cited)
+    support = [Claim(c.text, (c.source,)) for c in ordered([c for c, _, _ in groups])]
+    said = {lead.text} | {s.text for s in support}
+    draft.claims = [lead] + support + [c for c in draft.claims if c.text not in said][:1]
     return draft

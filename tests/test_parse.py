@@ -1,0 +1,80 @@
+"""Question understanding as a typed parse (no index needed): answer types, compound parts,
+follow-up detection, self-contained questions after a history, premises and the scope's focus."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.handlers import BUILTINS, HANDLERS, handler_for
+from assistant.handlers.compare import sides
+from assistant.handlers.range import anchor_phrases
+from assistant.parse import ANSWER_TYPES, depends_on_history, parse, split_parts
+from assistant.types import Turn
+
+HISTORY = (Turn("user", "What is the study's main argument?"),
+           Turn("assistant", "The study argues that a quasi-alliance is taking shape [1]."))
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("When was the Reciprocal Access Agreement signed?", "when"),
+    ("Who signed the RAA?", "who"),
+    ("which ministers did the 2nd 2+2 in manila?", "who"),
+    ("Where was the first 2+2 held?", "where"),
+    ("How many patrol vessels has Japan financed for the Philippine Coast Guard?", "how-many"),
+    ("What was the first exercise under the RAA?", "first-latest"),
+    ("What is the most recent four-way defense ministers' meeting?", "first-latest"),
+    ("List the 2025 milestones", "list"),
+    ("What exercises did Japan join in 2023?", "list"),
+    ("What happened between the first and the second 2+2 meeting?", "range"),
+    ("Compare the first and the second 2+2.", "compare"),
+    ("The RAA was signed in 1999, right?", "premise"),
+    ("Tomomi Inada launched Vientiane Vision 2.0, didn't she?", "premise"),
+    ("What is the study's main argument?", "argument"),
+    ("Why does the study start its review in 2016?", "argument"),
+    ("What is the Vientiane Vision?", "definition"),
+    ("Why did Japan relax its arms export rules?", "reason"),
+])
+def test_answer_types(question, kind):
+    assert parse(question).answer_type == kind
+
+
+def test_every_answer_type_has_a_registered_handler():
+    assert set(ANSWER_TYPES) <= set(HANDLERS)
+    assert len(BUILTINS) == len(set(BUILTINS))
+    assert handler_for("no-such-type") is HANDLERS["fact"]
+
+
+def test_compound_question_has_its_parts_in_order_with_the_subject_carried():
+    parsed = parse("When was the Reciprocal Access Agreement signed and when did it enter into force?")
+    assert [p.answer_type for p in parsed.parts] == ["when", "when"]
+    assert "enter into force" in parsed.parts[1].text and "Reciprocal Access Agreement" in parsed.parts[1].text
+    assert split_parts("Who signed it and where?") == ["Who signed it?", "where?"]
+    assert len(parse("What happened between the first and the second 2+2?").parts) == 1  # a span, not two parts
+
+
+def test_a_self_contained_question_is_never_rewritten_after_a_history():
+    question = "When was the RAA signed and when did it enter into force?"
+    parsed = parse(question, HISTORY)
+    assert parsed.text == question and not parsed.rewritten
+    assert not depends_on_history("What is FOIP?")
+
+
+@pytest.mark.parametrize("question", ["And when did it enter into force?", "Who signed it?",
+                                      "How did China react to it?", "What about the second one?", "Why?"])
+def test_follow_ups_are_read_with_the_history(question):
+    history = (Turn("user", "When was the Reciprocal Access Agreement signed?"), Turn("assistant", "8 July 2024 [1]."))
+    parsed = parse(question, history)
+    assert parsed.rewritten and "Reciprocal Access Agreement" in parsed.text and parsed.context
+
+
+def test_premise_values_are_claims_not_a_period():
+    parsed = parse("The RAA was signed in 1999, right?")
+    assert parsed.claimed == ("1999",)
+    assert parsed.plan.year_from is None and "1999" not in parsed.search_text
+
+
+def test_between_anchors_share_their_noun():
+    assert anchor_phrases("What happened between the first and the second 2+2 meeting?") == (
+        "the first 2+2 meeting", "the second 2+2 meeting")
+    assert sides("Compare the first and the second 2+2.") == ("the first 2+2", "the second 2+2")
+    assert sides("How did Beijing's reaction to the award differ from Tokyo's?")[1] == "Tokyo's reaction to the award"
