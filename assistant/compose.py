@@ -183,22 +183,17 @@ def _adds_something(c: Candidate, chosen: list[Candidate], relevance: Relevance)
 
 
 def ordered(chosen: list[Candidate]) -> list[Candidate]:
-    """The lead first; the rest grouped by source in the source's own sentence order, so the
-    answer reads like the record, not like a ranking."""
+    """The lead first (it answers in the question's type); then the rest grouped by source, each
+    source's sentences in their own order, so the answer reads like the record, not like a ranking."""
     if not chosen:
         return []
     lead, rest = chosen[0], chosen[1:]
-    group = [c for c in rest if c.source is lead.source]
-    others = [c for c in rest if c.source is not lead.source]
-    # Sentences that came before the lead in its own source (its context) stay in front of it.
-    before = [c for c in group if c.position < lead.position]
-    after = sorted((c for c in group if c.position > lead.position), key=lambda c: c.position)
-    sources_in_order: list[Source] = []
-    for c in others:
+    sources_in_order: list[Source] = [lead.source]
+    for c in rest:
         if c.source not in sources_in_order:
             sources_in_order.append(c.source)
-    tail = [c for s in sources_in_order for c in sorted((x for x in others if x.source is s), key=lambda x: x.position)]
-    return before + [lead] + after + tail
+    return [lead] + [c for s in sources_in_order for c in sorted((x for x in rest if x.source is s),
+                                                                 key=lambda x: x.position)]
 
 
 def claims_of(chosen: list[Candidate]) -> list[Claim]:

@@ -158,8 +158,9 @@ def answer_type(question: str, query: QueryPlan | None = None) -> str:
 
 
 def content_words(text: str) -> list[str]:
-    """Stemmed words that carry meaning (question words, auxiliaries and the like removed)."""
-    return [t for t in tokens(expand(text)) if t not in QUESTION_VOCABULARY]
+    """Stemmed words that carry meaning (question words, auxiliaries and the like removed). An acronym
+    stays one word: what it is matched against carries both forms ('RAA' and its long form)."""
+    return [t for t in tokens(text) if t not in QUESTION_VOCABULARY]
 
 
 # Words about asking rather than about the study: question words, list and time vocabulary, filler.

@@ -13,9 +13,13 @@ from assistant.compose import Candidate, candidates
 from assistant.handlers import Context, Draft, register_handler
 from assistant.handlers.facts import answer_from
 from assistant.parse import QuestionPart, content_words
+from assistant.query import expand
 from assistant.text import tokens
 from assistant.types import Source
 
+# An event is an X when it is about as much about X as the best match: a mention in passing scores
+# half (text, not title), so three quarters of the best keeps the events that are X in their title.
+NEAR_BEST = 0.75
 FIRST_SENTENCES = 3  # the event's dated line and the details that say what it was
 _UNDER = re.compile(r"\bunder (?:the )?(.+?)(?=[?,.;]|\s+(?:and|in|with|between)\b|$)", re.I)
 _ORDINAL_WORDS = frozenset(tokens("first earliest initial inaugural latest recent last newest final most ever", keep_stopwords=True))
@@ -44,21 +48,11 @@ def matching_events(ctx: Context, events: list[Source], subject: list[str]) -> l
 
     scores = {e.ref: score(e) for e in events}
     best = max(scores.values())
-    return [e for e in events if best > 0 and scores[e.ref] >= best * 0.999]
-
-
-def semantically_as_close(ctx: Context, text: str, filters, matched: list[Source]) -> list[Source]:
-    """Events search finds at least as close in meaning as the best word-matched one: 'defense chiefs
-    meet' is a 'defense ministers' meeting' though it shares fewer of its words."""
-    found = ctx.search(text, filters, top_k=20)
-    by_ref = {s.ref: s.similarity for s in found}
-    floor = max((by_ref.get(e.ref, 0.0) for e in matched), default=0.0)
-    known = {e.ref for e in matched}
-    return [s for s in found if floor and s.similarity >= floor and s.ref not in known]
+    return [e for e in events if best > 0 and scores[e.ref] >= best * NEAR_BEST]
 
 
 def _words(text: str) -> set[str]:
-    found = set(tokens(text))
+    found = set(tokens(expand(text)))
     return found | {p for w in found for p in w.split("-") if p}
 
 
@@ -76,7 +70,6 @@ def first_latest(ctx: Context, part: QuestionPart) -> Draft:
             filters = replace(filters, after=max(filter(None, (filters.after, anchor.date))))
             subject_text = part.text[: under.start()]
     events = matching_events(ctx, ctx.timeline(filters), _subject(subject_text))
-    events = events + semantically_as_close(ctx, subject_text, filters, events)
     if not events:
         return answer_from(ctx, part, ctx.retrieved, budget=FIRST_SENTENCES)
     chosen = max(events, key=lambda e: (e.date or "", e.ref)) if latest else min(events, key=lambda e: (e.date or "", e.ref))

@@ -1,0 +1,129 @@
+"""One test per question type over the real index: each handler answers in its type first, compound
+questions answer every part in order, follow-ups are read with the history and self-contained
+questions are not, spans keep both bounds, 'first X' finds the earliest X, premises are corrected,
+phases are added up, long lists open with their summary, and near-misses are refused."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from assistant.text import sentences
+from assistant.types import Turn
+
+RAA_SIGNED, RAA_IN_FORCE = "2024-07-08-raa-signed", "2025-09-11-raa-in-force"
+
+
+def first_sentence(answer) -> str:
+    return sentences(answer.answer)[0]
+
+
+def test_when_leads_with_the_date(assistant):
+    answer = assistant.ask("When was the Reciprocal Access Agreement signed?")
+    assert answer.answer_type == "when" and first_sentence(answer).startswith("8 July 2024")
+    assert len(sentences(answer.answer)) <= 2
+
+
+def test_who_names_the_people_first(assistant):
+    answer = assistant.ask("Who signed the RAA?")
+    assert "Kamikawa" in first_sentence(answer) and "Teodoro" in first_sentence(answer)
+
+
+def test_compound_question_answers_both_parts_in_order(assistant):
+    answer = assistant.ask("When was the Reciprocal Access Agreement signed and when did it enter into force?")
+    text = answer.answer
+    assert "8 July 2024" in text and "11 September 2025" in text
+    assert text.index("8 July 2024") < text.index("11 September 2025")
+    assert {RAA_SIGNED, RAA_IN_FORCE} <= {c.source.ref for c in answer.citations}
+
+
+def test_a_self_contained_question_after_a_history_is_answered_as_asked(assistant):
+    history = [Turn("user", "What is the study's main argument?"), Turn("assistant", "A quasi-alliance [1].")]
+    answer = assistant.ask("When was the RAA signed and when did it enter into force?", history)
+    assert answer.standalone_question is None
+    assert "8 July 2024" in answer.answer and "11 September 2025" in answer.answer
+
+
+def test_follow_up_is_understood_with_the_history_and_says_so(assistant):
+    history = [Turn("user", "When was the Reciprocal Access Agreement signed?"), Turn("assistant", "8 July 2024 [1].")]
+    answer = assistant.ask("How did China react to it?", history)
+    assert answer.standalone_question and "Reciprocal Access Agreement" in answer.standalone_question
+    assert "Lin Jian" in answer.answer  # the timeline's own record of China's reaction
+    assert answer.to_dict()["standalone_question"] == answer.standalone_question
+
+
+def test_how_many_adds_up_the_phases(assistant):
+    answer = assistant.ask("How many patrol vessels has Japan financed for the Philippine Coast Guard?")
+    lead = first_sentence(answer)
+    assert "= 17" in lead and re.search(r"10 \+ 2 \+ 5", lead) and "Phase" in lead
+    assert all(c.verified for c in answer.citations)  # the total is checked as a sum of cited figures
+
+
+def test_between_two_anchors_keeps_both_bounds(assistant):
+    answer = assistant.ask("What happened between the first and the second 2+2 meeting?")
+    dates = [c.source.date for c in answer.citations]
+    assert dates and all("2022-04-09" < d < "2024-07-08" for d in dates) and dates == sorted(dates)
+
+
+def test_first_x_is_the_earliest_event_that_is_an_x(assistant):
+    answer = assistant.ask("What was the first exercise under the RAA?")
+    assert answer.citations[0].source.ref == "2025-10-07-doshin-bayanihan-first-raa-exercise"
+    assert assistant.ask("What's the earliest event in the timeline?").citations[0].source.date == \
+        assistant.table.events()[0].date
+
+
+def test_latest_and_first_x(assistant):
+    kamandag = sorted(e.date for e in assistant.table.events() if "KAMANDAG" in e.title)
+    assert assistant.ask("What was the most recent KAMANDAG exercise Japan joined?").citations[0].source.date == kamandag[-1]
+    assert assistant.ask("What was the first KAMANDAG exercise Japan joined?").citations[0].source.date == kamandag[0]
+
+
+def test_false_premise_is_corrected_not_refused(assistant):
+    answer = assistant.ask("The RAA was signed in 1999, right?")
+    assert not answer.refused and answer.answer.startswith("No:") and "8 July 2024" in first_sentence(answer)
+    assert assistant.ask("The RAA was signed in 2024, right?").answer.startswith("Yes:")
+
+
+def test_compare_puts_both_sides(assistant):
+    answer = assistant.ask("Compare the first and the second 2+2.")
+    refs = [c.source.ref for c in answer.citations]
+    assert "2022-04-09-first-2plus2" in refs and "2024-07-08-second-2plus2-manila" in refs
+
+
+def test_argument_is_attributed_to_the_study(assistant):
+    answer = assistant.ask("What is the study's main argument?")
+    assert answer.answer_type == "argument" and "quasi-alliance" in answer.answer
+    assert re.search(r"\b(study|study's)\b", first_sentence(answer))
+    assert all(c.source.kind == "chapter" for c in answer.citations[:1])
+
+
+def test_long_list_opens_with_its_summary(assistant):
+    answer = assistant.ask("What happened between 2016 and 2019?")
+    heading, *items = answer.answer.splitlines()
+    assert re.match(r"The timeline records \d+ matching events \(2016–2019\); by year 2016: \d+", heading)
+    assert len(items) == len(answer.citations) > 15 and int(heading.split()[3]) == len(items)
+
+
+@pytest.mark.parametrize("question", [
+    "How many Japanese tourists visited the Philippines in 2019?",
+    "What was the GDP of Vietnam in 2020?",
+    "Which Japanese shipyard will build Japan's next aircraft carrier?",
+])
+def test_near_misses_are_refused(assistant, question):
+    assert assistant.ask(question).refused
+
+
+def test_answerable_questions_phrased_oddly_are_not_refused(assistant):
+    for question in ("which ministers did the 2nd 2+2 in manila? names pls", "raa signed when??",
+                     "Tomomi Inada announced the Vientiane Vision, didn't she?"):
+        assert not assistant.ask(question).refused, question
+
+
+def test_a_low_confidence_event_is_reported_not_settled(assistant):
+    answer = assistant.ask("When did the Scarborough Shoal standoff begin?")
+    low = [c for c in answer.citations if c.source.confidence == "low"]
+    assert low and "as reported" in answer.answer and all(c.verified for c in answer.citations)
+    from assistant.verify import check_sentence
+
+    assert not check_sentence("The standoff began on 8 April 2012 [1].", [low[0].source]).supported
