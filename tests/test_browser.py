@@ -321,3 +321,20 @@ def test_screenshots(browser, server, static):
     phone.wait_for_timeout(200)
     phone.screenshot(path=str(out / "chat-phone.png"))
     phone.context.close()
+
+
+def test_follow_up_says_how_it_was_understood_and_a_long_list_folds(page, server):
+    open_app(page, server.url)
+    ask(page, RAA_Q, 1)
+    ask(page, "And when did it enter into force?", 2)
+    text = answer_text(page)
+    assert "Understood as:" in text and "Reciprocal Access Agreement" in text and "11 September 2025" in text
+    ask(page, "What happened between 2016 and 2019?", 3)
+    bot = page.locator("#chat [data-testid=bot]").last
+    heading = re.search(r"The timeline records (\d+) matching events", bot.inner_text())
+    more = bot.locator("details.more-items")
+    assert heading and more.count() == 1 and not more.evaluate("d => d.open")
+    hidden = int(re.search(r"Show (\d+) more", more.locator("summary").inner_text()).group(1))
+    assert hidden == int(heading.group(1)) - 15 and more.locator("li").count() == hidden
+    more.locator("summary").click()
+    assert more.evaluate("d => d.open") and more.locator("li").last.is_visible()
