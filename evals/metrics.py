@@ -16,13 +16,13 @@ from difflib import SequenceMatcher
 import numpy as np
 import Stemmer
 
+from assistant.text import MONTH_NAMES as _MONTHS  # one home for month names
+
 FUZZY_RATIO = 0.85
 NDCG_K = 10
 
 # --- normalisation ---------------------------------------------------------------------------
 
-_MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-           "november", "december"]
 _MONTH_NUMBER = {m: i + 1 for i, m in enumerate(_MONTHS)}
 _MONTH_NUMBER.update({m[:3]: i + 1 for i, m in enumerate(_MONTHS)})
 _MONTH_NUMBER["sept"] = 9
