@@ -56,7 +56,7 @@ def cases(key: str) -> list[dict]:
     add("PUT /login", "wrong method", "PUT", "/login", 405)
     add("POST /login", "10 KB form", "POST", "/login", 413, content=b"key=" + b"x" * 10_000,
         headers={"Content-Type": "application/x-www-form-urlencoded"})
-    add("GET /gradio_api/call/ask/x", "websocket-free stream, no key", "GET", "/gradio_api/call/ask/abc", 401)
+    add("GET /gradio_api/call/ask/x", "event stream, no key", "GET", "/gradio_api/call/ask/abc", 401)
 
     # -- POST /api/ask, with the key
     for shown, body, expect in [
@@ -130,9 +130,9 @@ def cases(key: str) -> list[dict]:
     return out
 
 
-def _gradio_outcome(http, response) -> str:
+def _gradio_outcome(http, response, headers: dict) -> str:
     event_id = response.json()["event_id"]
-    text = http.get(f"/gradio_api/call/ask/{event_id}").text
+    text = http.get(f"/gradio_api/call/ask/{event_id}", headers=headers).text
     blocks = [b for b in text.strip().split("\n\n") if "event:" in b and "heartbeat" not in b]
     fields = dict(line.split(": ", 1) for line in blocks[-1].splitlines() if ": " in line)
     data = json.loads(fields["data"])
@@ -145,7 +145,7 @@ def _gradio_outcome(http, response) -> str:
 def behaviour(http, case: dict, response) -> str:
     h = response.headers
     if case["gradio"] and response.status_code == 200:
-        return _gradio_outcome(http, response)
+        return _gradio_outcome(http, response, case["headers"])
     if response.status_code in (301, 302, 303, 307):
         extra = " (session cookie set)" if "set-cookie" in h else ""
         return f"redirect to `{h['location']}`{extra}"
