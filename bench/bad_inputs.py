@@ -4,8 +4,8 @@
     python bench/bad_inputs.py --url http://127.0.0.1:7860 --api-key KEY
 
 Covers every public route: the access gate (no key, wrong key, login form), POST /api/ask, the other
-/api/* routes, /docs, and Gradio's routes (/, /config, /gradio_api/call/ask, /gradio_api/queue/join,
-CORS). Exits 1 if any row's status is not the expected one, or any answer is a 5xx. The table in
+/api/* routes, /docs, and Gradio's routes (/, /config, every route that calls /ask: call, call/v2, run
+and api; queue/join; file=; CORS). Exits 1 if any row's status is not the expected one, or any answer is a 5xx. The table in
 docs/security.md is this script's output.
 """
 
@@ -108,6 +108,19 @@ def cases(key: str) -> list[dict]:
                         ('`["hi", [], null, "gpt-9"]`', ["hi", [], None, "gpt-9"])]:
         add("POST /gradio_api/call/ask", shown, "POST", "/gradio_api/call/ask", 200, headers=k,
             json_body={"data": data}, gradio=True)
+    add("POST /gradio_api/call/ask", "5 arguments", "POST", "/gradio_api/call/ask", 422, headers=k,
+        json_body={"data": ["hi", [], None, None, "x"]})
+    add("POST /gradio_api/call/v2/ask", "`{}` (keyword arguments)", "POST", "/gradio_api/call/v2/ask", 200,
+        headers=k, json_body={}, gradio=True)
+    add("POST /gradio_api/call/v2/ask", '`{"q": 1}`', "POST", "/gradio_api/call/v2/ask", 422, headers=k,
+        json_body={"q": 1})
+    for route in ("run", "api"):
+        add(f"POST /gradio_api/{route}/ask", "`[]`", "POST", f"/gradio_api/{route}/ask", 422, headers=k,
+            json_body={"data": []})
+        add(f"POST /gradio_api/{route}/ask", '`["hi", "hello"]`', "POST", f"/gradio_api/{route}/ask", 422,
+            headers=k, json_body={"data": ["hi", "hello"]})
+    add("POST /gradio_api/run/ask", "300 KB body", "POST", "/gradio_api/run/ask", 413, headers=k,
+        content=b'{"data": ["' + b"x" * 300_000 + b'"]}')
     add("POST /gradio_api/call/ask", "300 KB body", "POST", "/gradio_api/call/ask", 413, headers=k,
         content=b'{"data": ["' + b"x" * 300_000 + b'"]}')
     add("POST /gradio_api/call/ask", "25,000 history items", "POST", "/gradio_api/call/ask", 413, headers=k,
@@ -130,9 +143,9 @@ def cases(key: str) -> list[dict]:
     return out
 
 
-def _gradio_outcome(http, response, headers: dict) -> str:
+def _gradio_outcome(http, response, path: str, headers: dict) -> str:
     event_id = response.json()["event_id"]
-    text = http.get(f"/gradio_api/call/ask/{event_id}", headers=headers).text
+    text = http.get(f"{path}/{event_id}", headers=headers).text
     blocks = [b for b in text.strip().split("\n\n") if "event:" in b and "heartbeat" not in b]
     fields = dict(line.split(": ", 1) for line in blocks[-1].splitlines() if ": " in line)
     data = json.loads(fields["data"])
@@ -145,7 +158,7 @@ def _gradio_outcome(http, response, headers: dict) -> str:
 def behaviour(http, case: dict, response) -> str:
     h = response.headers
     if case["gradio"] and response.status_code == 200:
-        return _gradio_outcome(http, response, case["headers"])
+        return _gradio_outcome(http, response, case["path"], case["headers"])
     if response.status_code in (301, 302, 303, 307):
         extra = " (session cookie set)" if "set-cookie" in h else ""
         return f"redirect to `{h['location']}`{extra}"

@@ -226,6 +226,27 @@ def test_gradio_ask_argument_count(server):
     assert status == 422 and "at most 4 arguments" in detail["detail"]
 
 
+@pytest.mark.parametrize("path", ["/gradio_api/run/ask", "/gradio_api/api/ask"])
+def test_gradio_direct_routes_validate_too(client, path):
+    for data, message in (([], "question: Field required"), ([42], "question: Input should be a valid string"),
+                          (["hi", "hello"], "history: Input should be a valid list"),
+                          (["\u200b"], "question: the question is empty"),
+                          ([1, 2, 3, 4, 5], "at most 4 arguments")):
+        response = client.post(path, json={"data": data})
+        assert response.status_code == 422 and message in response.json()["detail"], response.text
+    assert client.post(path, content=b'{"data": ["' + b"x" * 300_000 + b'"]}').status_code == 413
+    assert client.post(path, json={"data": [RAA_Q]}).json()["data"][0]["citations"][0]["ref"] == RAA
+
+
+def test_gradio_keyword_route_validates_too(server, client):
+    assert client.post("/gradio_api/call/v2/ask", json={"q": 1}).status_code == 422
+    with httpx.Client(base_url=server.url, timeout=60) as http:
+        for body, message in (({}, "question: Field required"), ({"question": 42}, "valid string")):
+            event_id = http.post("/gradio_api/call/v2/ask", json=body).json()["event_id"]
+            text = http.get(f"/gradio_api/call/v2/ask/{event_id}").text
+            assert "event: error" in text and message in text
+
+
 def test_gradio_ask_still_answers(server):
     status, event, data = gradio_call(server.url, [RAA_Q, [], {"category": ["agreement"]}, "extractive"])
     assert (status, event) == (200, "complete") and data[0]["citations"][0]["ref"] == RAA

@@ -263,6 +263,11 @@ class BodyLimit:
         await send_json(send, 413, {"detail": f"request body too large: the limit is {limit // 1024} KiB"})
 
 
+def _with_length(scope, length: int) -> dict:
+    headers = [(k, v) for k, v in scope.get("headers", []) if k.lower() != b"content-length"]
+    return dict(scope, headers=headers + [(b"content-length", str(length).encode())])
+
+
 def _replay(messages, receive):
     pending = list(messages)
 
@@ -276,10 +281,12 @@ def _replay(messages, receive):
 
 
 class PadArguments:
-    """POST /gradio_api/call/ask with fewer arguments than the endpoint takes: Gradio itself would
-    refuse with a dump of its component objects; padded with nulls, the call reaches the shared
-    validation, which names the missing field ("question: Field required"). More arguments than it
-    takes is a 422 that says so. Runs inside :class:`BodyLimit`, so the body is bounded."""
+    """A call of Gradio's /ask (``/gradio_api/call/ask``, ``run/ask``, ``api/ask``: ``{"data": [...]}``;
+    ``call/v2/ask``: keyword arguments) with fewer arguments than the endpoint takes: Gradio itself would
+    refuse with a dump of its component objects (or a 500); padded with nulls, the call reaches the
+    shared validation, which names the missing field ("question: Field required"). More arguments than
+    it takes, or an unknown keyword, is a 422 that says so. Runs inside :class:`BodyLimit`, so the body
+    is bounded."""
 
     def __init__(self, app, paths: tuple[str, ...], names: tuple[str, ...]):
         self.app, self.paths, self.names = app, paths, names
@@ -298,7 +305,16 @@ class PadArguments:
             payload = json.loads(body)
         except ValueError:
             payload = None
-        if isinstance(payload, dict) and isinstance(payload.get("data"), list):
+        if "/v2/" in app_path(scope) and isinstance(payload, dict):  # keyword arguments
+            unknown = [k for k in payload if k not in self.names and k != "oauth_token"]
+            if unknown:
+                return await send_json(send, 422, {"detail": f"/ask has no argument {unknown[0][:40]!r}; it takes "
+                                                             f"{', '.join(self.names)}"})
+            if any(name not in payload for name in self.names):
+                payload = {**{name: None for name in self.names}, **payload}
+                body = json.dumps(payload).encode()
+                scope = _with_length(scope, len(body))
+        elif isinstance(payload, dict) and isinstance(payload.get("data"), list):
             data = payload["data"]
             if len(data) > len(self.names):
                 return await send_json(send, 422, {"detail": f"/ask takes at most {len(self.names)} arguments "
@@ -306,9 +322,37 @@ class PadArguments:
             if len(data) < len(self.names):
                 payload["data"] = data + [None] * (len(self.names) - len(data))
                 body = json.dumps(payload).encode()
-                scope = dict(scope, headers=[(k, v) for k, v in scope.get("headers", []) if k.lower() != b"content-length"]
-                             + [(b"content-length", str(len(body)).encode())])
-        return await self.app(scope, _replay([{"type": "http.request", "body": body, "more_body": False}], receive), send)
+                scope = _with_length(scope, len(body))
+        replay = _replay([{"type": "http.request", "body": body, "more_body": False}], receive)
+        if "/call/" in app_path(scope):
+            return await self.app(scope, replay, send)
+        return await self.app(scope, replay, _errors_as_422(send))
+
+
+def _errors_as_422(send):
+    """Gradio's direct routes (run/ask, api/ask) answer a gr.Error, i.e. invalid input, with a 500
+    ``{"error": ...}``; here that is the 422 ``{"detail": ...}`` that /api/ask gives."""
+    state: dict = {}
+
+    async def wrapped(message):
+        if message["type"] == "http.response.start" and message["status"] == 500:
+            state["start"], state["body"] = message, b""
+            return
+        if "start" not in state:
+            return await send(message)
+        state["body"] += message.get("body", b"")
+        if message.get("more_body"):
+            return
+        try:
+            data = json.loads(state["body"])
+        except ValueError:
+            data = None
+        if isinstance(data, dict) and data.get("title") == "Error" and isinstance(data.get("error"), str):
+            return await send_json(send, 422, {"detail": data["error"]})
+        await send(state["start"])
+        await send({"type": "http.response.body", "body": state["body"]})
+
+    return wrapped
 
 
 # --- security headers ---------------------------------------------------------------------------------

@@ -28,7 +28,8 @@ from web.ui import build_ui
 
 API_PREFIX = "/api/"
 DOCS_ASSETS = "/docs-assets"
-GRADIO_ASK_PATHS = ("/gradio_api/call/ask", "/gradio_api/call/v2/ask")
+# Every Gradio route that calls /ask: the API's body limit and argument padding apply to all of them.
+GRADIO_ASK_PATHS = ("/gradio_api/call/ask", "/gradio_api/call/v2/ask", "/gradio_api/run/ask", "/gradio_api/api/ask")
 # System fonts: nothing fetched, and no synthesized bold from a two-weight bundled face.
 THEME = gr.themes.Default(font=["system-ui", "-apple-system", "Segoe UI", "Roboto", "Helvetica Neue", "Arial",
                                 "Liberation Sans", "sans-serif"],
