@@ -371,3 +371,17 @@ def test_cors_allowlist_covers_gradio_routes(client, path):
     preflight = {"Origin": "http://localhost:5173", "Access-Control-Request-Method": "POST"}
     refused = client.options("/gradio_api/call/ask", headers=preflight)
     assert refused.status_code == 400 and "access-control-allow-origin" not in refused.headers
+
+
+def test_key_mode_behind_a_path_prefix(settings, assistant):
+    config = WebConfig.from_settings(settings, api_key=KEY, root_path="/study")
+    c = TestClient(create_app(settings, assistant, config), root_path="/study", follow_redirects=False)
+    assert c.get("/", headers={"Accept": "text/html"}).headers["location"] == "/study/login?next=/"
+    assert 'action="/study/login"' in c.get("/login").text
+    ok = c.post("/login", data={"key": KEY, "next": "/"})
+    assert ok.headers["location"] == "/study/" and "Path=/study;" in ok.headers["set-cookie"]
+    session = {"Cookie": ok.headers["set-cookie"].split(";")[0]}
+    c.cookies.clear()
+    assert c.get("/config", headers=session).status_code == 200
+    docs = c.get("/docs", headers=session).text
+    assert "/study/docs-assets/swagger-ui-bundle.js" in docs and "/study/openapi.json" in docs
