@@ -3,6 +3,7 @@
     python bench/load_test.py                       # starts the app itself on a free loopback port
     python bench/load_test.py --url http://127.0.0.1:7860 [--api-key KEY]
     python bench/load_test.py --clients 20 --questions 10 --json
+    python bench/load_test.py --api-key KEY          # starts the app here with that key (key mode)
 
 Prints the zero-error check, p50/p95/max latency and throughput; exits 1 if any request failed.
 Only loopback targets are accepted, and the run is bounded by clients x questions and --deadline.
@@ -61,7 +62,10 @@ def run(url: str, clients: int, questions: int, api_key: str | None, deadline_s:
     stop_at = time.monotonic() + deadline_s
 
     with httpx.Client(base_url=url, timeout=timeout_s, headers=headers) as warm:  # first request pays lazy set-up
-        warm.post("/api/ask", json={"question": QUESTIONS[0]}).raise_for_status()
+        first = warm.post("/api/ask", json={"question": QUESTIONS[0]})
+        first.raise_for_status()
+        security_headers = all(h in first.headers for h in ("content-security-policy", "x-content-type-options",
+                                                            "referrer-policy"))
 
     def client(n: int) -> None:
         with httpx.Client(base_url=url, timeout=timeout_s, headers=headers) as http:
@@ -90,14 +94,14 @@ def run(url: str, clients: int, questions: int, api_key: str | None, deadline_s:
         list(pool.map(client, range(clients)))
     wall = time.perf_counter() - started
     return {
-        "url": url, "clients": clients, "questions_per_client": questions, "requests": len(latencies),
+        "url": url, "api_key": bool(api_key), "security_headers": security_headers, "clients": clients, "questions_per_client": questions, "requests": len(latencies),
         "errors": len(errors), "error_samples": errors[:5], "wall_s": round(wall, 2),
         "throughput_rps": round(len(latencies) / wall, 2) if wall else 0.0,
         "latency_ms": {**percentiles(latencies), "mean": round(statistics.fmean(latencies), 2)} if latencies else {},
     }
 
 
-def start_local_server():
+def start_local_server(api_key: str | None = None):
     from index import offline as _offline  # noqa: F401
 
     from assistant.service import Assistant
@@ -111,7 +115,7 @@ def start_local_server():
         assistant = Assistant(settings)
     except IndexMissing as exc:
         sys.exit(f"error: {exc} (build it with `python -m index build`)")
-    config = WebConfig.from_settings(settings, api_key=None)
+    config = WebConfig.from_settings(settings, api_key=api_key)
     return ServerThread(create_app(settings, assistant, config)).start()
 
 
@@ -120,7 +124,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--url", help="a running server (loopback only); default: start one here")
     parser.add_argument("--clients", type=int, default=20, help="concurrent clients (default 20, at most 100)")
     parser.add_argument("--questions", type=int, default=10, help="questions per client (default 10, at most 100)")
-    parser.add_argument("--api-key", help="X-API-Key, if the server requires one")
+    parser.add_argument("--api-key", help="X-API-Key, if the server requires one (without --url: the server "
+                                          "started here requires it)")
     parser.add_argument("--deadline", type=float, default=600.0, help="stop asking after this many seconds")
     parser.add_argument("--timeout", type=float, default=120.0, help="per-request timeout in seconds")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
@@ -134,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"{args.url} is not a loopback address; this load test only targets this machine")
         url = args.url.rstrip("/")
     else:
-        server = start_local_server()
+        server = start_local_server(args.api_key)
         url = server.url
     try:
         result = run(url, args.clients, args.questions, args.api_key, args.deadline, args.timeout)
@@ -146,7 +151,9 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(result, indent=2))
     else:
         lat = result["latency_ms"]
-        print(f"target      {result['url']}  ({'started here' if server else 'given'})")
+        print(f"target      {result['url']}  ({'started here' if server else 'given'}; "
+              f"API key {'on' if result['api_key'] else 'off'}; security headers "
+              f"{'on' if result['security_headers'] else 'off'})")
         print(f"load        {result['clients']} concurrent clients x {result['questions_per_client']} questions "
               f"= {result['requests']} requests in {result['wall_s']} s")
         print(f"errors      {result['errors']}  -> {'OK: zero errors' if result['errors'] == 0 else 'FAILED'}")

@@ -56,9 +56,13 @@ class Settings(BaseSettings):
     port: int = 7860
     root_path: str = Field(default="", description="Path prefix when served behind a reverse proxy.")
     cors_origins: list[str] = Field(default_factory=list, description='Origins allowed to call /api/*, as JSON: \'["https://portal.example"]\'.')
-    api_key: SecretStr | None = Field(default=None, description="If set, /api/* requires it in the X-API-Key header.")
+    api_key: SecretStr | None = Field(default=None, description="If set, every route but the login form and the "
+                                      "liveness check requires it: the X-API-Key header, or a session from /login.")
     ui_username: str | None = None
     ui_password: SecretStr | None = Field(default=None, description="With ui_username: a login for the chat UI.")
+    frame_ancestors: str = Field(default="'self'", description="Who may frame the pages (CSP frame-ancestors): "
+                                 "'self', 'none' or origins, space- or comma-separated, e.g. "
+                                 "\"'self' https://portal.example.org\".")
 
     @property
     def store_mode(self) -> Literal["embedded", "server"]:

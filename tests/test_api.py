@@ -190,6 +190,8 @@ def test_chapters(client, settings):
     ({"question": "hi", "filters": {"year_from": "soon"}}, "filters.year_from"),
     ({"question": "hi", "filters": {"year_from": 2020, "year_to": 2010}}, "after year_to"),
     ({"question": "hi", "filters": {"chapter": "9.9"}}, "unknown chapter"),
+    ({"question": "hi", "filters": {"category": "bogus"}}, "filters.category: 'bogus' is not one of"),
+    ({"question": "\u200b\u200b"}, "question: the question is empty"),
     ({"question": "hi", "filters": {"colour": "red"}}, "filters.colour: unknown field"),
     ({"question": "hi", "backend": "gpt-9"}, "backend 'gpt-9' is unknown or not available"),
     ({"question": "hi", "temperature": 2}, "temperature: unknown field"),
@@ -224,14 +226,18 @@ def test_api_key_when_configured(settings, assistant):
     assert missing.headers["www-authenticate"] == "X-API-Key"
     wrong = c.get("/api/events", headers={"X-API-Key": "guess"})
     assert wrong.status_code == 401 and "invalid API key" in wrong.json()["detail"]
-    assert c.get("/api/health").status_code == 401
+    assert c.get("/api/health").json() == {"status": "ok"}  # public liveness only; details need the key
+    assert c.get("/api/health", headers={"X-API-Key": "s3cret"}).json()["events"] == 135
     ok = c.post("/api/ask", json={"question": RAA_Q}, headers={"X-API-Key": "s3cret"})
     assert ok.status_code == 200 and ok.json()["citations"][0]["ref"] == RAA
     with c.stream("POST", "/api/ask", json={"question": RAA_Q, "stream": True}, headers={"X-API-Key": "s3cret"}) as r:
         assert r.status_code == 200 and sse_events(r.read().decode())[-1][0] == "answer"
     assert c.post("/api/ask", json={}, headers={"X-API-Key": "guess"}).status_code == 401  # the key is checked first
-    assert c.get("/").status_code == 200  # the UI is not behind the API key
-    assert "APIKeyHeader" in c.get("/openapi.json").json()["components"]["securitySchemes"]
+    assert c.get("/").status_code == 401 and c.get("/config").status_code == 401  # the UI is behind the key too
+    assert c.get("/", headers={"X-API-Key": "s3cret"}).status_code == 200
+    assert c.get("/openapi.json").status_code == 401
+    schema = c.get("/openapi.json", headers={"X-API-Key": "s3cret"}).json()
+    assert "APIKeyHeader" in schema["components"]["securitySchemes"]
 
 
 def test_api_key_off_by_default(client):

@@ -51,7 +51,7 @@ def static():
 
 @pytest.fixture(scope="module")
 def server(settings, assistant, static):
-    config = WebConfig.from_settings(settings, cors_origins=[static])
+    config = WebConfig.from_settings(settings, cors_origins=[static], frame_ancestors=["'self'", static])
     with ServerThread(create_app(settings, assistant, config)) as running:
         yield running
 
@@ -70,11 +70,18 @@ def new_page(browser, width=1280, height=900):
     phone = width < 500
     context = browser.new_context(viewport={"width": width, "height": height}, is_mobile=phone, has_touch=phone,
                                   device_scale_factor=2 if phone else 1, accept_downloads=True)
+    # Content-Security-Policy violations, in every frame: the tests assert there are none.
+    context.add_init_script("document.addEventListener('securitypolicyviolation', (e) => {"
+                            " (window.__csp = window.__csp || []).push(e.violatedDirective + ' ' + e.blockedURI); });")
     page = context.new_page()
     page.set_default_timeout(TIMEOUT)
     page.errors = []
     page.on("pageerror", lambda exc: page.errors.append(str(exc)))
     return page
+
+
+def csp_violations(target) -> list[str]:
+    return target.evaluate("() => window.__csp || []")
 
 
 @pytest.fixture
@@ -129,6 +136,7 @@ def test_cited_answer_and_citation_opens_its_passage(page, server):
     assert RAA in page.locator("#src-1-1").inner_text()
     assert outside == []  # no analytics, fonts or anything else fetched from elsewhere
     assert page.get_by_role("button", name=re.compile("share", re.I)).count() == 0
+    assert csp_violations(page) == []
 
 
 def test_starter_follow_up_export_and_clear(page, server):
@@ -338,3 +346,99 @@ def test_follow_up_says_how_it_was_understood_and_a_long_list_folds(page, server
     assert hidden == int(heading.group(1)) - 15 and more.locator("li").count() == hidden
     more.locator("summary").click()
     assert more.evaluate("d => d.open") and more.locator("li").last.is_visible()
+
+# --- issue 13: the doors -----------------------------------------------------------------------------------
+
+
+def test_page_works_under_its_content_security_policy(page, server):
+    response = page.goto(server.url + "/")
+    csp = response.headers["content-security-policy"]
+    assert "frame-ancestors 'self' http://127.0.0.1:" in csp and "object-src 'none'" in csp
+    assert response.headers["x-content-type-options"] == "nosniff" and response.headers["referrer-policy"]
+    page.wait_for_selector("#question textarea")
+    ask(page, RAA_Q, 1)
+    assert "8 July 2024" in answer_text(page)
+    page.get_by_role("tab", name="Timeline").click()
+    page.locator(f'#timeline-chart circle[data-id="{RAA}"]').click()
+    page.locator(f"#sel-{RAA}").wait_for()
+    assert csp_violations(page) == [] and page.errors == []
+    # CSP blocks what it should: a remote image and a remote fetch from the page's own context
+    blocked = page.evaluate("""async () => {
+        const img = new Image(); img.src = 'http://198.51.100.7/track.png';
+        try { await fetch('http://198.51.100.7/x'); } catch (e) {}
+        await new Promise((r) => setTimeout(r, 300));
+        return (window.__csp || []).map((v) => v.split(' ')[0]);
+    }""")
+    assert "img-src" in blocked and "connect-src" in blocked
+
+
+def test_docs_work_with_the_network_blocked(browser, server):
+    page = new_page(browser)
+    outside = []
+
+    def only_loopback(route):
+        if route.request.url.startswith(server.url):
+            return route.continue_()
+        outside.append(route.request.url)
+        return route.abort()
+
+    page.context.route("**/*", only_loopback)
+    page.goto(server.url + "/docs")
+    page.wait_for_selector(".opblock-summary-path")
+    paths = set(page.locator(".opblock-summary-path").all_inner_texts())
+    assert {"/api/ask", "/api/events", "/api/chapters", "/api/chapters/{chapter_id}", "/api/health"} <= \
+        {p.replace("\u200b", "").strip() for p in paths}
+    assert outside == [] and csp_violations(page) == [] and page.errors == []
+    page.context.close()
+
+
+def test_export_is_inert(page, server):
+    from markdown_it import MarkdownIt
+
+    open_app(page, server.url)
+    ask(page, "![x](http://198.51.100.7/track.png) [click](https://evil.example/) When was the RAA signed?", 1)
+    with page.expect_download() as download:
+        page.click("#export")
+    text = Path(download.value.path()).read_text(encoding="utf-8")
+    body = text.split("## References")[0]
+    assert "track" in body and "![" not in body.replace("!\\[", "") and "http://" not in body
+    # Open the export as a Markdown viewer would: nothing is fetched, nothing links out of the question.
+    requests = []
+    viewer = new_page(page.context.browser)
+    viewer.context.route("**/*", lambda route: (requests.append(route.request.url), route.abort()))
+    viewer.set_content(MarkdownIt("gfm-like", {"linkify": False}).render(text))
+    viewer.wait_for_timeout(300)
+    assert requests == [] and viewer.locator("img").count() == 0
+    assert all(not a.startswith(("http://198.51.100.7", "https://evil.example"))
+               for a in viewer.eval_on_selector_all("a", "els => els.map((a) => a.href)"))
+    viewer.context.close()
+
+
+def test_key_mode_end_to_end(browser, settings, assistant):
+    config = WebConfig.from_settings(settings, api_key="browser-key")
+    with ServerThread(create_app(settings, assistant, config)) as locked:
+        stranger = new_page(browser)
+        stranger.goto(locked.url + "/")
+        assert stranger.url.startswith(locked.url + "/login") and stranger.locator("#question").count() == 0
+        statuses = stranger.evaluate("""async () => Promise.all(['/config', '/gradio_api/info', '/api/events',
+            '/openapi.json'].map(async (p) => (await fetch(p)).status))""")
+        assert statuses == [401, 401, 401, 401]
+        stranger.fill("input[name=key]", "wrong")
+        stranger.click("#sign-in")
+        assert "did not match" in stranger.inner_text("body")
+        stranger.goto(locked.url + "/config")  # a page load is sent to the form, and gets no data
+        assert stranger.url.startswith(locked.url + "/login?next=/config") and "chapters" not in stranger.content()
+        stranger.context.close()
+
+        user = new_page(browser)
+        user.goto(locked.url + "/")
+        user.fill("input[name=key]", "browser-key")
+        user.click("#sign-in")
+        user.wait_for_selector("#question textarea")
+        ask(user, RAA_Q, 1)
+        assert "8 July 2024" in answer_text(user)
+        assert user.evaluate("async () => (await fetch('/api/events')).status") == 200  # the session opens the API
+        cookie = next(c for c in user.context.cookies() if c["name"] == "study_session")
+        assert cookie["httpOnly"] and cookie["sameSite"] == "Lax" and "browser-key" not in cookie["value"]
+        assert csp_violations(user) == [] and user.errors == []
+        user.context.close()

@@ -7,20 +7,24 @@ one-line ``detail`` a person can act on."""
 from __future__ import annotations
 
 import json
-import secrets
+import re
+import unicodedata
+from dataclasses import dataclass
 from typing import Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Security
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Security
 from fastapi.responses import JSONResponse, StreamingResponse
 from fastapi.security import APIKeyHeader
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, StrictBool, StrictStr
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, StrictBool, StrictStr, ValidationError
 
 from assistant.service import MAX_QUESTION_CHARS, Assistant, InvalidQuestion
 from assistant.types import Turn
 from index.records import EVENT_CATEGORIES
 from web.catalog import BadPeriod, Catalog
+from assistant.retrieval import RetrievalFilters
 from web.chat import BadFilters, ask_once, make_filters, stream_answer
 from web.config import WebConfig
+from web.security import AUTH_SCOPE_KEY
 
 MAX_HISTORY_MESSAGES = 50
 MAX_HISTORY_CHARS = 20_000
@@ -97,26 +101,106 @@ def _error_responses(*codes: int) -> dict:
     return {code: {"model": ErrorOut} for code in codes}
 
 
+# --- one validation path for both ask routes (POST /api/ask and Gradio's /ask) --------------------------
+
+
+ASK_ARGUMENTS = ("question", "history", "filters", "backend")  # Gradio's /ask, in this order
+
+
+class AskInvalid(ValueError):
+    """A request to ask that cannot be answered; ``str(exc)`` is the one-line detail (a 422 on /api/ask,
+    a gr.Error on Gradio's /ask)."""
+
+
+@dataclass(frozen=True)
+class PreparedAsk:
+    question: str
+    history: list[Turn]
+    filters: RetrievalFilters | None
+    backend: str | None
+    stream: bool
+
+
+# Characters that show nothing: format characters (zero-width space and joiners, BOM, bidi marks, soft
+# hyphen...), controls, and the blank "letters" (Hangul fillers, braille blank). They count as whitespace.
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+_SPACES = re.compile(r"\s+")
+
+
+def visible_text(text: str) -> str:
+    """``text`` with every invisible character turned into a space (tabs and newlines are kept)."""
+    return "".join(" " if (unicodedata.category(c) in ("Cf", "Cc", "Co", "Cn") and c not in "\t\n\r")
+                   or c in _BLANK_LETTERS else c for c in text)
+
+
+def prepare_ask(request: AskRequest, config: WebConfig) -> PreparedAsk:
+    """The checks after the model's own (types, sizes, unknown fields): backend, filters, and a
+    question that has something visible in it. Raises :class:`AskInvalid`."""
+    backend = request.backend or None
+    if backend is not None and backend not in config.backends:
+        raise AskInvalid(f"backend {backend!r} is unknown or not available here; available: "
+                         f"{', '.join(config.backends)}")
+    filters = None
+    if request.filters:
+        args = _filter_args(request.filters)
+        unknown = [c for c in _listed(args["categories"]) if c not in EVENT_CATEGORIES]
+        if unknown:
+            raise AskInvalid(f"filters.category: {unknown[0][:40]!r} is not one of {', '.join(EVENT_CATEGORIES)}")
+        try:
+            filters = make_filters(**args)
+        except BadFilters as exc:
+            raise AskInvalid(f"filters: {exc}") from exc
+    question = visible_text(request.question)
+    if not question.strip():
+        raise AskInvalid("question: the question is empty")
+    history = [Turn(m.role, m.content) for m in request.history]
+    return PreparedAsk(question, history, filters, backend, request.stream)
+
+
+def validate_ask(payload: dict, config: WebConfig) -> PreparedAsk:
+    """The same model, limits and messages as POST /api/ask, for a payload that did not come through
+    FastAPI (Gradio's /ask). Raises :class:`AskInvalid`."""
+    size = len(json.dumps(payload, ensure_ascii=False, default=str).encode())
+    if size > config.max_body_bytes:
+        raise AskInvalid(f"request body too large: the limit is {config.max_body_bytes // 1024} KiB")
+    try:
+        request = AskRequest.model_validate(payload)
+    except ValidationError as exc:
+        raise AskInvalid(validation_detail(list(exc.errors()))) from None
+    return prepare_ask(request, config)
+
+
+def _listed(value) -> list[str]:
+    return [value] if isinstance(value, str) else list(value or ())
+
+
 # --- the router ---------------------------------------------------------------------------------
 
 
 def api_router(assistant: Assistant, catalog: Catalog, config: WebConfig) -> APIRouter:
+    """The portal API. With an API key configured, the access gate (web/security.py) has already let the
+    request in, by the X-API-Key header or a login session; the dependency here documents the scheme in
+    OpenAPI and refuses anything the gate did not mark as authenticated."""
     key_header = APIKeyHeader(name="X-API-Key", auto_error=False,
-                              description="Required when the server is configured with an API key.")
+                              description="Required when the server is configured with an API key "
+                                          "(a session from the /login form works too).")
 
-    def require_key(key: str | None = Security(key_header)) -> None:
-        if not key:
-            raise HTTPException(401, "missing API key: send it in the X-API-Key header",
+    def require_key(request: Request, key: str | None = Security(key_header)) -> None:
+        if not request.scope.get("state", {}).get(AUTH_SCOPE_KEY):
+            raise HTTPException(401, "missing API key: send it in the X-API-Key header"
+                                if not key else "invalid API key (X-API-Key header)",
                                 headers={"WWW-Authenticate": "X-API-Key"})
-        if not secrets.compare_digest(key.encode(), (config.api_key or "").encode()):
-            raise HTTPException(401, "invalid API key (X-API-Key header)", headers={"WWW-Authenticate": "X-API-Key"})
 
-    router = APIRouter(prefix="/api", tags=["portal"],
-                       dependencies=[Depends(require_key)] if config.api_key else [],
-                       responses=_error_responses(401) if config.api_key else {})
+    router = APIRouter(prefix="/api", tags=["portal"])
+    deps = [Depends(require_key)] if config.api_key else []
+    auth_errors = _error_responses(401) if config.api_key else {}
 
-    @router.get("/health", summary="Liveness and index build")
-    def health() -> dict:
+    @router.get("/health", summary="Liveness and index build",
+                description="Public, even with an API key configured: without the key it answers only "
+                            '`{"status": "ok"}`; with it, the index build, counts and backends too.')
+    def health(request: Request) -> dict:
+        if config.api_key and not request.scope.get("state", {}).get(AUTH_SCOPE_KEY):
+            return {"status": "ok"}
         m = assistant.manifest
         return {"status": "ok", "build": m.build_id, "study": m.study, "counts": m.counts,
                 "events": len(catalog.events), "chapters": len(catalog.chapters),
@@ -126,24 +210,19 @@ def api_router(assistant: Assistant, catalog: Catalog, config: WebConfig) -> API
                  responses={200: {"model": AnswerOut, "content": {"text/event-stream": {
                      "example": 'event: delta\ndata: {"text": "8 July 2024: "}\n\n'
                                 'event: answer\ndata: {"question": "...", "answer": "...", "citations": []}\n\n'}}},
-                            **_error_responses(400, 413, 422)})
+                            **_error_responses(400, 413, 422), **auth_errors}, dependencies=deps)
     def ask(request: AskRequest):
-        backend = request.backend or None
-        if backend is not None and backend not in config.backends:
-            raise HTTPException(422, f"backend {backend!r} is unknown or not available here; available: "
-                                     f"{', '.join(config.backends)}")
         try:
-            filters = make_filters(**_filter_args(request.filters)) if request.filters else None
-        except BadFilters as exc:
-            raise HTTPException(422, f"filters: {exc}") from exc
-        history = [Turn(m.role, m.content) for m in request.history]
-        kwargs = dict(filters=filters, backend=backend)
-        if not request.stream:
+            prepared = prepare_ask(request, config)
+        except AskInvalid as exc:
+            raise HTTPException(422, str(exc)) from exc
+        kwargs = dict(filters=prepared.filters, backend=prepared.backend)
+        if not prepared.stream:
             try:
-                return JSONResponse(ask_once(assistant, request.question, history, **kwargs))
+                return JSONResponse(ask_once(assistant, prepared.question, prepared.history, **kwargs))
             except InvalidQuestion as exc:
                 raise HTTPException(422, f"question: {exc}") from exc
-        events = stream_answer(assistant, request.question, history, **kwargs)
+        events = stream_answer(assistant, prepared.question, prepared.history, **kwargs)
         try:
             first = next(events)  # an invalid question fails here, before any byte is sent
         except InvalidQuestion as exc:
@@ -151,7 +230,8 @@ def api_router(assistant: Assistant, catalog: Catalog, config: WebConfig) -> API
         return StreamingResponse(_sse(first, events), media_type="text/event-stream",
                                  headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
-    @router.get("/events", summary="Timeline events, filtered")
+    @router.get("/events", summary="Timeline events, filtered", dependencies=deps,
+                responses={**_error_responses(422), **auth_errors})
     def events(
         category: list[str] = Query(default=[], description=f"repeatable; one of {', '.join(EVENT_CATEGORIES)}"),
         actor: list[str] = Query(default=[], description="repeatable; case-insensitive, matches part of a name"),
@@ -168,18 +248,31 @@ def api_router(assistant: Assistant, catalog: Catalog, config: WebConfig) -> API
         return {"count": len(found), "filters": {"category": category, "actor": actor, "from": from_, "to": to},
                 "events": [e.to_dict() for e in found]}
 
-    @router.get("/chapters", summary="The digest's chapters")
+    @router.get("/chapters", summary="The digest's chapters", dependencies=deps, responses=auth_errors)
     def chapters() -> dict:
         return {"chapters": [c.summary_dict() for c in catalog.chapters]}
 
     @router.get("/chapters/{chapter_id}", summary="One chapter: sections, paragraphs and its events",
-                responses=_error_responses(404))
+                dependencies=deps, responses={**_error_responses(404), **auth_errors})
     def chapter(chapter_id: str) -> dict:
         view = catalog.chapters_by_id.get(chapter_id)
         if view is None:
             raise HTTPException(404, f"unknown chapter {chapter_id[:40]!r}; known: "
                                      f"{', '.join(c.id for c in catalog.chapters)}")
         return view.to_dict(catalog)
+
+    @router.api_route("/{rest:path}", methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+                      include_in_schema=False)
+    def not_here(request: Request, rest: str):
+        """A known path with another method is 405 (with Allow); anything else under /api/ is a JSON 404,
+        not the UI's page."""
+        path = "/api/" + rest
+        allowed = sorted({m for r in router.routes if r.endpoint is not not_here and r.path_regex.match(path)
+                          for m in (r.methods or ())})
+        if allowed:
+            raise HTTPException(405, f"method {request.method} is not allowed on {path}; use {', '.join(allowed)}",
+                                headers={"Allow": ", ".join(allowed)})
+        raise HTTPException(404, f"unknown API path {path[:80]!r}; see /docs")
 
     return router
 
@@ -220,8 +313,8 @@ def validation_detail(errors: list[dict]) -> str:
             messages.append("a JSON request body is required")
         elif kind == "extra_forbidden":
             messages.append(f"{where}: unknown field")
-        elif kind == "model_attributes_type" or (kind == "dict_type" and not loc):
-            messages.append("the request body must be a JSON object")
+        elif kind in ("model_attributes_type", "model_type", "dict_type"):
+            messages.append(f"{where}: Input should be a JSON object" if where else "the request body must be a JSON object")
         else:
             messages.append(f"{where}: {error.get('msg')}" if where else str(error.get("msg")))
     return "; ".join(messages) or "invalid request"

@@ -5,6 +5,7 @@ so the UI state is serialisable and the tests need no browser."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tempfile
 import threading
 import time
@@ -175,8 +176,32 @@ def followups(answer: dict, catalog: Catalog, asked: list[str] | tuple[str, ...]
 
 
 def _md(text: str) -> str:
-    """User and corpus text in the exported Markdown: no raw HTML survives a Markdown viewer."""
-    return (text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Corpus text in the exported Markdown: no raw HTML survives a Markdown viewer, and no image
+    (a remote image would be fetched when the file is opened). Its http(s) links stay links."""
+    return (text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("![", "!\\[")
+
+
+_SCHEME = re.compile(r"\b([A-Za-z][A-Za-z0-9+.-]{0,30}):(?=//)")
+_WWW = re.compile(r"\b(www)\.", re.I)
+_EMAIL = re.compile(r"(?<=\w)@(?=\w[\w-]*\.)")
+_HOST = re.compile(r"\b((?:[A-Za-z0-9-]+\.)+)([a-z]{2,24})\b")  # example.org: viewers that linkify bare domains
+_ESCAPED_MARKER = re.compile(r"\\\[(\d{1,3})\\\]")
+
+
+def _inert(text: str, *, markers: bool = False) -> str:
+    """User text (and answers, which can echo it) in the exported Markdown: shown as typed, but inert.
+    No raw HTML; no link or image syntax (brackets are escaped, so ``![x](http://host/t.png)`` is text);
+    no autolinks (``http://`` becomes ``http[:]//``, ``www.`` ``www[.]``, ``host.org`` ``host[.]org``,
+    ``a@b.org`` ``a[@]b[.]org``: the usual way of defanging an address). With ``markers``, citation markers such as [1] stay."""
+    text = (text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+    if markers:
+        text = _ESCAPED_MARKER.sub(r"[\1]", text)
+    text = text.replace("](", "]\\(").replace("]:", "]\\:")
+    text = _SCHEME.sub(r"\1\\[:\\]", text)
+    text = _WWW.sub(r"\1\\[.\\]", text)
+    text = _HOST.sub(lambda m: m.group(1)[:-1] + "\\[.\\]" + m.group(2), text)
+    return _EMAIL.sub(r"\\[@\\]", text)
 
 
 def conversation_markdown(turns: list[dict], *, study: str = "", exported: dt.datetime | None = None) -> str:
@@ -197,15 +222,16 @@ def conversation_markdown(turns: list[dict], *, study: str = "", exported: dt.da
                 numbers[key] = len(numbers) + 1
                 references.append(f"[{numbers[key]}] {_md(reference_line(c))}")
             local[c["marker"].strip("[]")] = numbers[key]
-        text = MARKER.sub(lambda m: f"[{local[m.group(1)]}]" if m.group(1) in local else m.group(0), _md(answer["answer"]))
-        lines += [f"## {i}. {_md(turn['question'])}", ""]
+        text = MARKER.sub(lambda m: f"[{local[m.group(1)]}]" if m.group(1) in local else m.group(0),
+                          _inert(answer["answer"], markers=True))
+        lines += [f"## {i}. {_inert(turn['question'])}", ""]
         if answer.get("notice"):
-            lines += [f"> {_md(answer['notice'])}", ""]
+            lines += [f"> {_inert(answer['notice'])}", ""]
         if answer.get("standalone_question"):
-            lines += [f"*Understood as: {_md(answer['standalone_question'])}*", ""]
+            lines += [f"*Understood as: {_inert(answer['standalone_question'])}*", ""]
         lines += [text, ""]
         if turn.get("filters"):
-            lines += [f"*Filters: {_md(turn['filters'])}*", ""]
+            lines += [f"*Filters: {_inert(turn['filters'])}*", ""]
         lines += [f"*Backend: {answer.get('backend')}{' · refused' if answer.get('refused') else ''}*", ""]
     if references:
         lines += ["## References", ""] + [f"{r}  " for r in references] + [""]

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from index.settings import Settings
 
 MAX_BODY_BYTES = 256 * 1024  # a question is at most 2,000 characters; history adds a little
+MAX_UI_BODY_BYTES = 1024 * 1024  # the other Gradio routes: the chat's event payloads carry the visible chat
+_KEYWORDS = {"'self'", "'none'"}
+_SOURCE = re.compile(r"^(https?://)(\*\.)?[a-z0-9.-]+(:(\d{1,5}|\*))?$", re.I)
 
 
 def _secret(value) -> str | None:
@@ -34,6 +38,34 @@ def _origins(value) -> tuple[str, ...]:
     return tuple(o.strip().rstrip("/") for o in value if o and o.strip())
 
 
+def frame_ancestors(value) -> tuple[str, ...]:
+    """CSP frame-ancestors sources: a list, a JSON list, or a comma- or space-separated string of
+    ``'self'``, ``'none'`` and origins (``https://portal.example.org``, ``https://*.example.org``).
+    Anything else is refused, so a value cannot inject other CSP directives."""
+    if value is None or value == "" or value == []:
+        return ("'self'",)
+    if isinstance(value, str):
+        text = value.strip()
+        items = json.loads(text) if text.startswith("[") else re.split(r"[\s,]+", text)
+    else:
+        items = list(value)
+    out = []
+    for item in items:
+        item = str(item).strip().rstrip("/")
+        if not item:
+            continue
+        if item.lower() in ("self", "none"):
+            item = f"'{item.lower()}'"
+        if item.lower() not in _KEYWORDS and not _SOURCE.match(item):
+            raise ValueError(f"STUDY_FRAME_ANCESTORS: {item[:60]!r} is not 'self', 'none' or an http(s) origin")
+        out.append(item.lower() if item.lower() in _KEYWORDS else item)
+    if not out:
+        return ("'self'",)
+    if "'none'" in out and len(out) > 1:
+        raise ValueError("STUDY_FRAME_ANCESTORS: 'none' cannot be combined with other sources")
+    return tuple(dict.fromkeys(out))
+
+
 @dataclass(frozen=True)
 class WebConfig:
     host: str = "127.0.0.1"
@@ -46,6 +78,8 @@ class WebConfig:
     backends: tuple[str, ...] = ("extractive",)
     default_backend: str = "extractive"
     max_body_bytes: int = MAX_BODY_BYTES
+    max_ui_body_bytes: int = MAX_UI_BODY_BYTES
+    frame_ancestors: tuple[str, ...] = ("'self'",)
     ui_concurrency: int = 4
     extra: dict = field(default_factory=dict)
 
@@ -63,10 +97,15 @@ class WebConfig:
             ui_password=_secret(settings.ui_password),
             backends=backends,
             default_backend=default,
+            frame_ancestors=frame_ancestors(getattr(settings, "frame_ancestors", None)),
         )
         values.update(overrides)
         if "cors_origins" in overrides:
             values["cors_origins"] = _origins(overrides["cors_origins"])
+        if "frame_ancestors" in overrides:
+            values["frame_ancestors"] = frame_ancestors(overrides["frame_ancestors"])
+        if "api_key" in overrides:
+            values["api_key"] = _secret(overrides["api_key"])
         return cls(**values)
 
     @property

@@ -1,114 +1,98 @@
-"""Compose the web face: the portal API (FastAPI) with the Gradio UI mounted at "/", plus the
-request-size limit, the CORS allowlist for /api/*, validation errors as one clear line, and the
-optional UI login. ``serve`` runs it with uvicorn on the configured loopback host and port."""
+"""Compose the web face: the portal API (FastAPI) with the Gradio UI mounted at "/", plus the doors
+(web/security.py: the access gate, the request-size limit, the security headers), the CORS allowlist,
+validation errors as one clear line, offline API docs and the optional UI login. ``serve`` runs it
+with uvicorn on the configured loopback host and port."""
 
 from __future__ import annotations
 
-import json
+import importlib.util
+from pathlib import Path
 
 import gradio as gr
 import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
 from starlette.middleware.cors import CORSMiddleware
 
 from assistant.service import Assistant
 from index.settings import Settings
-from web.api import api_router, validation_response
+from web.api import ASK_ARGUMENTS, api_router, validation_response
 from web.assets import CSS, HEAD_JS
 from web.catalog import Catalog
 from web.config import WebConfig
+from web.security import AccessGate, BodyLimit, PadArguments, SecurityHeaders
 from web.ui import build_ui
 
 API_PREFIX = "/api/"
+DOCS_ASSETS = "/docs-assets"
+# Every Gradio route that calls /ask: the API's body limit and argument padding apply to all of them.
+GRADIO_ASK_PATHS = ("/gradio_api/call/ask", "/gradio_api/call/v2/ask", "/gradio_api/run/ask", "/gradio_api/api/ask")
 # System fonts: nothing fetched, and no synthesized bold from a two-weight bundled face.
 THEME = gr.themes.Default(font=["system-ui", "-apple-system", "Segoe UI", "Roboto", "Helvetica Neue", "Arial",
                                 "Liberation Sans", "sans-serif"],
                           font_mono=["ui-monospace", "SFMono-Regular", "Consolas", "Liberation Mono", "monospace"])
 
 
-def _api_path(scope) -> bool:
-    path = scope.get("path", "")
-    root = scope.get("root_path", "") or ""
-    if root and path.startswith(root):
-        path = path[len(root):]
-    return path.startswith(API_PREFIX)
+def _swagger_assets() -> Path:
+    """Swagger UI's script, stylesheet and icon, shipped in the fastapi-offline package: /docs loads
+    nothing from a CDN."""
+    spec = importlib.util.find_spec("fastapi_offline")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("the fastapi-offline package (Swagger UI's assets for /docs) is not installed")
+    return Path(next(iter(spec.submodule_search_locations))) / "static"
 
 
-class BodyLimit:
-    """413 for /api/* request bodies over ``limit`` bytes, declared or streamed (the body is read
-    up to the limit before the app sees it)."""
+def _add_docs(app: FastAPI) -> None:
+    """/docs with Swagger UI served from this server (ReDoc is off)."""
+    app.mount(DOCS_ASSETS, StaticFiles(directory=_swagger_assets()), name="docs-assets")
 
-    def __init__(self, app, limit: int):
-        self.app, self.limit = app, limit
-
-    async def __call__(self, scope, receive, send):
-        if scope["type"] != "http" or scope.get("method") not in ("POST", "PUT", "PATCH") or not _api_path(scope):
-            return await self.app(scope, receive, send)
-        declared = dict(scope.get("headers") or []).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.limit:
-            return await self._too_large(send)
-        body, more = b"", True
-        while more:
-            message = await receive()
-            if message["type"] != "http.request":
-                return await self.app(scope, _replay([message], receive), send)
-            body += message.get("body", b"")
-            more = message.get("more_body", False)
-            if len(body) > self.limit:
-                return await self._too_large(send)
-        return await self.app(scope, _replay([{"type": "http.request", "body": body, "more_body": False}], receive), send)
-
-    async def _too_large(self, send):
-        payload = json.dumps({"detail": f"request body too large: the limit is {self.limit // 1024} KiB"}).encode()
-        await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode())]})
-        await send({"type": "http.response.body", "body": payload})
-
-
-def _replay(messages, receive):
-    pending = list(messages)
-
-    async def replayed():
-        return pending.pop(0) if pending else await receive()
-
-    return replayed
-
-
-class ApiCORS:
-    """CORS for /api/* only (Gradio handles its own routes)."""
-
-    def __init__(self, app, origins: tuple[str, ...]):
-        self.app = app
-        self.cors = CORSMiddleware(app, allow_origins=list(origins), allow_methods=["GET", "POST", "OPTIONS"],
-                                   allow_headers=["Content-Type", "X-API-Key", "Accept"], max_age=600)
-
-    async def __call__(self, scope, receive, send):
-        if scope["type"] == "http" and _api_path(scope):
-            return await self.cors(scope, receive, send)
-        return await self.app(scope, receive, send)
+    @app.get("/docs", include_in_schema=False)
+    def docs(request: Request) -> HTMLResponse:
+        root = request.scope.get("root_path", "") or ""
+        return get_swagger_ui_html(openapi_url=f"{root}{app.openapi_url}", title=f"{app.title}: API docs",
+                                   swagger_js_url=f"{root}{DOCS_ASSETS}/swagger-ui-bundle.js",
+                                   swagger_css_url=f"{root}{DOCS_ASSETS}/swagger-ui.css",
+                                   swagger_favicon_url=f"{root}{DOCS_ASSETS}/favicon.png",
+                                   swagger_ui_parameters={"validatorUrl": None})
 
 
 def create_app(settings: Settings, assistant: Assistant, config: WebConfig | None = None,
                catalog: Catalog | None = None) -> FastAPI:
+    """The middleware, outermost first: security headers on every response; CORS (the allowlist, for
+    every route: Gradio then leaves CORS to us); the access gate (the key before anything reads a
+    body); the body-size limit; then the API, the docs and the Gradio UI."""
     config = config or WebConfig.from_settings(settings)
     catalog = catalog or Catalog.build(assistant.table, settings.corpus_dir)
     app = FastAPI(title="Study Assistant API", version="1.0",
                   description="Cited, checkable answers about one research study. The answer JSON is the contract "
                               "in README.md; `stream: true` on POST /api/ask sends server-sent events.",
-                  docs_url="/docs", openapi_url="/openapi.json", redoc_url=None)
+                  docs_url=None, openapi_url="/openapi.json", redoc_url=None)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError):
         return validation_response(list(exc.errors()))
 
     app.include_router(api_router(assistant, catalog, config))
-    if config.cors_origins:
-        app.add_middleware(ApiCORS, origins=config.cors_origins)
-    app.add_middleware(BodyLimit, limit=config.max_body_bytes)
+    _add_docs(app)
+    app.add_middleware(PadArguments, paths=GRADIO_ASK_PATHS, names=ASK_ARGUMENTS)
+    app.add_middleware(BodyLimit, limits=[*((p, config.max_body_bytes) for p in GRADIO_ASK_PATHS),
+                                          (API_PREFIX, config.max_body_bytes)],
+                       default=config.max_ui_body_bytes)
+    app.add_middleware(AccessGate, config=config)
+    # A plain CORSMiddleware on the parent app: Gradio sees it and adds no CORS headers of its own, so
+    # this allowlist (empty by default: no cross-origin reads at all) governs /config and /gradio_api/* too.
+    app.add_middleware(CORSMiddleware, allow_origins=list(config.cors_origins), allow_methods=["GET", "POST", "OPTIONS"],
+                       allow_headers=["Content-Type", "X-API-Key", "Accept"], max_age=600)
+    app.add_middleware(SecurityHeaders, config=config)
     ui = build_ui(assistant, catalog, config)
-    app = gr.mount_gradio_app(app, ui, path="/", css=CSS, head=HEAD_JS, theme=THEME, footer_links=[], auth=config.ui_auth,
-                              auth_message="Study Assistant: sign in to use the chat." if config.ui_auth else None,
+    # With an API key, the gate's login is the one login (it asks for the UI username and password when
+    # those are set); without one, the optional UI login is Gradio's own.
+    gradio_auth = None if config.api_key else config.ui_auth
+    app = gr.mount_gradio_app(app, ui, path="/", css=CSS, head=HEAD_JS, theme=THEME, footer_links=[], auth=gradio_auth,
+                              auth_message="Study Assistant: sign in to use the chat." if gradio_auth else None,
                               root_path=config.root_path or None, show_error=True, mcp_server=False)
     app.state.web_config = config
     app.state.catalog = catalog

@@ -13,6 +13,7 @@ from web.assets import ACTION_JS
 from web.catalog import BadPeriod, Catalog
 from web.chat import (STARTER_QUESTIONS, BadFilters, ask_once, chapter_question, describe_filters, event_question,
                       followups, history_from_turns, make_filters, stream_answer, write_export)
+from web.api import AskInvalid, validate_ask, visible_text
 from web.config import WebConfig
 from web.render import EMPTY_PANEL, chapter_html, esc, md_answer, md_text, sources_panel
 from web.timeline import chart_svg, event_list_html, selection_html
@@ -45,7 +46,7 @@ class ChatUI:
         """Generator: the question appears at once, the draft streams in, then the verified answer
         replaces it, with its sources, follow-ups and a fresh export."""
         chat, turns = list(chat or []), list(turns or [])
-        message = message if isinstance(message, str) else ""
+        message = visible_text(message) if isinstance(message, str) else ""  # invisible characters count as spaces
         try:
             filters = make_filters(chapters, categories, actors, year_from, year_to)
         except BadFilters as exc:
@@ -136,22 +137,19 @@ class ChatUI:
     def api_ask(self, question: str, history: list | None = None, filters: dict | None = None,
                 backend: str | None = None) -> dict:
         """Answer one question (the JSON contract). history: [{"role", "content"}]; filters: {"chapter",
-        "category", "actor", "year_from", "year_to"}; backend: extractive, llamacpp or openai."""
-        from assistant.types import Turn
-
-        if backend and backend not in self.config.backends:
-            raise gr.Error(f"backend {backend!r} is not available; available: {', '.join(self.config.backends)}")
+        "category", "actor", "year_from", "year_to"}; backend: extractive, llamacpp or openai. The same
+        validation, limits and messages as POST /api/ask (web.api.validate_ask)."""
+        payload = {"question": question, "history": history, "filters": filters, "backend": backend}
+        # Arguments a caller left out arrive as Gradio's placeholder components, not values.
+        payload = {k: v for k, v in payload.items() if v is not None and not isinstance(v, gr.components.Component)}
         try:
-            f = filters or {}
-            if not isinstance(f, dict):
-                raise BadFilters("filters must be an object")
-            made = make_filters(f.get("chapter") or f.get("chapters") or (), f.get("category") or f.get("categories") or (),
-                                f.get("actor") or f.get("actors") or (), f.get("year_from"), f.get("year_to"))
-            turns = [Turn(m["role"], str(m["content"])) for m in (history or [])
-                     if isinstance(m, dict) and m.get("role") in ("user", "assistant") and "content" in m]
-            return ask_once(self.assistant, question, turns, filters=made, backend=backend or None)
-        except (InvalidQuestion, BadFilters) as exc:
+            prepared = validate_ask(payload, self.config)
+            return ask_once(self.assistant, prepared.question, prepared.history, filters=prepared.filters,
+                            backend=prepared.backend)
+        except AskInvalid as exc:
             raise gr.Error(str(exc)) from exc
+        except InvalidQuestion as exc:
+            raise gr.Error(f"question: {exc}") from exc
 
     # -- layout ----------------------------------------------------------------------------
     def build(self) -> gr.Blocks:
