@@ -110,14 +110,15 @@ class Assistant:
         claims: list[Claim] = []
         for draft in drafts:
             claims += [c for c in draft.claims if c.text not in {x.text for x in claims}]
-        retrieved = list(ctx.retrieved)
-        for draft in drafts:
-            retrieved += [s for s in draft.retrieved if s not in retrieved]
         is_list = len(drafts) == 1 and drafts[0].is_list
+        retrieved = list(drafts[0].retrieved) if is_list else list(ctx.retrieved)  # a list's items come first
+        for source in [s for d in drafts for s in d.retrieved] + ctx.retrieved:
+            if source not in retrieved:
+                retrieved.append(source)
         if not claims:
             return Answer(question, REFUSAL, retrieved=retrieved, refused=True)
         text, cited = render(claims, heading=drafts[0].heading if is_list else None, as_list=is_list)
-        answer = Answer(question, text, retrieved=drafts[0].retrieved if is_list else retrieved)
+        answer = Answer(question, text, retrieved=retrieved)
         answer.answer_type = "list" if is_list else parsed.answer_type
         return self._verified(answer, cited)
 

@@ -122,11 +122,12 @@ def test_cited_answer_and_citation_opens_its_passage(page, server):
     ask(page, RAA_Q, 1)
     assert "8 July 2024" in answer_text(page)
     markers = page.locator('#chat a[href^="#src-1-"]')
-    assert markers.count() >= 2
-    page.locator('#chat a[href="#src-1-2"]').first.click()
-    card = page.locator("#src-1-2")
+    assert markers.count() >= 2  # a date answer: the dated line and its detail, each cited
+    page.locator('#chat a[href="#src-1-1"]').first.click()
+    card = page.locator("#src-1-1")
     assert card.evaluate("d => d.open") and card.is_visible()
-    assert not page.locator("#src-1-1").evaluate("d => d.open")  # the other cards fold away
+    others = page.locator('#turn-1 details[id^="ret-1-"]')
+    assert others.count() >= 1 and not others.first.evaluate("d => d.open")  # the other cards fold away
     assert "Reciprocal Access Agreement" in card.inner_text()
     # A second answer takes over the panel; a marker of the first brings its sources back.
     ask(page, "Which equipment has Japan transferred to the Philippines?", 2)

@@ -87,7 +87,8 @@ class AnswerOut(BaseModel):
     refused: bool
     backend: str
     notice: str | None
-    standalone_question: str | None = None
+    standalone_question: str | None = Field(default=None, description="how a follow-up was understood, if it was rewritten")
+    answer_type: str = Field(default="fact", description="the kind of answer the question asked for")
     citations: list[CitationOut]
     retrieved: list[CitationOut]
     timings_ms: dict[str, float]
