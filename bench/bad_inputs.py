@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.load_test import is_loopback  # noqa: E402
+from bench.load_test import loopback_target  # noqa: E402
 
 ZW = "\u200b\u200c\u2060\ufeff"
 RAA_Q = "When was the Reciprocal Access Agreement signed?"
@@ -236,19 +236,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--url", help="a running server with an API key (loopback only); default: start one here")
     parser.add_argument("--api-key", default="bad-inputs-key", help="its key (default: the one used when started here)")
     args = parser.parse_args(argv)
-    server = None
-    if args.url:
-        if not is_loopback(args.url):
-            parser.error(f"{args.url} is not a loopback address")
-        url = args.url.rstrip("/")
-    else:
-        server = start_local_server(args.api_key)
-        url = server.url
-    try:
+    with loopback_target(parser, args.url, lambda: start_local_server(args.api_key)) as url:
         rows, failures = run(url, args.api_key)
-    finally:
-        if server:
-            server.stop()
     print(markdown(rows))
     missing = sum(not r["headers"] for r in rows)
     print(f"\n{len(rows)} inputs, {len(rows) - failures} as expected, {failures} unexpected; "

@@ -12,6 +12,7 @@ Only loopback targets are accepted, and the run is bounded by clients x question
 from __future__ import annotations
 
 import argparse
+from contextlib import contextmanager
 import ipaddress
 import json
 import statistics
@@ -101,6 +102,22 @@ def run(url: str, clients: int, questions: int, api_key: str | None, deadline_s:
     }
 
 
+@contextmanager
+def loopback_target(parser, url: str | None, start):
+    """The server to send traffic to: ``url`` if it is on this machine (refused otherwise), or one
+    started here with ``start()`` and stopped afterwards."""
+    if url:
+        if not is_loopback(url):
+            parser.error(f"{url} is not a loopback address; these scripts only target this machine")
+        yield url.rstrip("/")
+        return
+    server = start()
+    try:
+        yield server.url
+    finally:
+        server.stop()
+
+
 def start_local_server(api_key: str | None = None):
     from index import offline as _offline  # noqa: F401
 
@@ -133,25 +150,14 @@ def main(argv: list[str] | None = None) -> int:
     if not (1 <= args.clients <= 100 and 1 <= args.questions <= 100):
         parser.error("--clients and --questions must be between 1 and 100")
 
-    server = None
-    if args.url:
-        if not is_loopback(args.url):
-            parser.error(f"{args.url} is not a loopback address; this load test only targets this machine")
-        url = args.url.rstrip("/")
-    else:
-        server = start_local_server(args.api_key)
-        url = server.url
-    try:
+    with loopback_target(parser, args.url, lambda: start_local_server(args.api_key)) as url:
         result = run(url, args.clients, args.questions, args.api_key, args.deadline, args.timeout)
-    finally:
-        if server:
-            server.stop()
 
     if args.json:
         print(json.dumps(result, indent=2))
     else:
         lat = result["latency_ms"]
-        print(f"target      {result['url']}  ({'started here' if server else 'given'}; "
+        print(f"target      {result['url']}  ({'given' if args.url else 'started here'}; "
               f"API key {'on' if result['api_key'] else 'off'}; security headers "
               f"{'on' if result['security_headers'] else 'off'})")
         print(f"load        {result['clients']} concurrent clients x {result['questions_per_client']} questions "

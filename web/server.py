@@ -23,7 +23,8 @@ from web.api import ASK_ARGUMENTS, api_router, validation_response
 from web.assets import CSS, HEAD_JS
 from web.catalog import Catalog
 from web.config import WebConfig
-from web.security import AccessGate, BodyLimit, PadArguments, SecurityHeaders
+from web.limits import BodyLimit, PadArguments
+from web.security import AccessGate, SecurityHeaders
 from web.ui import build_ui
 
 API_PREFIX = "/api/"
