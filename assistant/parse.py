@@ -31,7 +31,7 @@ _SPAN = re.compile(r"\bbetween\s+(?!japan\b|the philippines\b|tokyo\b|manila\b)(
                    re.I)
 # Kinds of timeline event: a question asking for several of them is answered from the timeline.
 EVENT_KINDS = ("exercises|drills|meetings|summits|visits|talks|agreements|deals|pacts|transfers|deliveries|incidents|"
-               "equipment|aircraft|vessels|ships|radars|boats|helicopters|"
+               "equipment|"
                "clashes|confrontations|events|milestones|developments|steps|port calls|trainings|seminars|"
                "dialogues|statements|projects|loans|grants|packages|activities|sails|patrols|exchanges|handovers")
 _LIST = re.compile(rf"^\s*(list|name|enumerate|give me (?:a|the) list|show me)\b|\bwhat happened\b|"
@@ -168,7 +168,7 @@ QUESTION_VOCABULARY = frozenset(tokens(
     "what when where who why how which many much did does do say said says tell explain explains describe mention "
     "according happen happened happening occur occurred took take place event events name names list compare "
     "differ difference versus right correct true yes no ever still also really exactly actually finally overall "
-    "first latest last recent earliest milestone milestones development developments timeline chronology overview "
+    "milestone milestones development developments timeline chronology overview "
     "summary summarize summarise please pls detail details point points main exact specific specifically briefly "
     "short quick add adding added far so led lead leads prompt prompted cause caused causes drove drive drives "
     "motivate motivated reason reasons background kind type way thing things anything something major key "
@@ -220,9 +220,17 @@ def standalone(question: str, history: tuple[Turn, ...] | list[Turn]) -> tuple[s
     return question, ""
 
 
+_BARE_WH = re.compile(r"^\s*(when|where|who|why|how|what|which)\s*$", re.I)
+
+
 def split_parts(question: str) -> list[str]:
-    """'When was X signed and when did it enter into force?' -> two questions."""
+    """'When was X signed and when did it enter into force?' -> two questions; 'When and where did
+    X happen?' -> 'When did X happen?' and 'where did X happen?'."""
     pieces = [p.strip(" ,;") for p in _WH_SPLIT.split(question) if p and p.strip(" ,;?")]
+    for i in range(len(pieces) - 1):
+        if _BARE_WH.match(pieces[i]):  # a bare question word shares the rest of the next part
+            rest = re.sub(r"^\s*\w+", "", pieces[i + 1], count=1)
+            pieces[i] = pieces[i].strip().capitalize() + rest
     return [p if p.endswith("?") else p + "?" for p in pieces] or [question]
 
 
@@ -242,7 +250,7 @@ def parse(question: str, history: tuple[Turn, ...] | list[Turn] = ()) -> ParsedQ
     query = plan(text)
     kind = answer_type(text, query)
     if kind == "premise":  # its years and figures are claims to check, not a period to search in
-        query = plan(without_values(text))
+        query = replace(query, year_from=None, year_to=None, on=None, after=None, before=None)
     elif kind == "argument":  # the study's framing of a period ('why start in 2016?') is not a filter
         query = replace(query, year_from=None, year_to=None, on=None, after=None, before=None, anchors=())
     pieces = split_parts(text) if kind != "range" else [text]

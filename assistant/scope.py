@@ -32,7 +32,8 @@ EVIDENCE_ITEMS = 3  # the best items: an answer is built from them
 # Words any question about the study may use without them being its specific content.
 _GENERIC = QUESTION_VOCABULARY | PARTIES | frozenset(tokens(
     "study report chapter author argue role part relation relations relationship cooperation defense defence "
-    "country countries two both side sides people person persons new old", keep_stopwords=True))
+    "country countries two both side sides people person persons new old first latest last recent earliest "
+    "most", keep_stopwords=True))
 # What a 'how much / which …' question may ask for that any figure, date or name in the evidence answers.
 _MEASURES = frozenset(tokens(
     "money amount total sum number figure count size value cost worth people person persons "

@@ -22,6 +22,10 @@ def answer_from(ctx: Context, part: QuestionPart, sources: list[Source], *, budg
     if pool_filter:
         pool = [c for c in pool if pool_filter(c)] or pool
     relevance = Relevance(content_words(part.text), pool)
+    if lead is None and ctx.filters.has_time:  # a period in the question: the lead comes from inside it
+        inside = [c for c in pool if c.source.date and ctx.filters.matches(c.source, c.source.chapters)]
+        if inside and wanted is not None and any(wanted(c) for c in inside):
+            wanted = (lambda w: lambda c: w(c) and c in inside)(wanted)
     chosen = select(pool, relevance, budget=budget, wanted=wanted, lead=lead)
     return Draft(claims_of(chosen), retrieved=sources)
 

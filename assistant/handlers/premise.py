@@ -25,6 +25,13 @@ def asserted(question: str, persons: frozenset[str]) -> tuple[set[str], set[str]
     return numbers(question), people
 
 
+def _interleave(a: list[Source], b: list[Source]) -> list[Source]:
+    out: list[Source] = []
+    for pair in zip(a, b):
+        out += [s for s in pair if s not in out]
+    return out + [s for s in a + b if s not in out]
+
+
 def verdict(sources: list[Source], said: set[str], people: set[str]) -> bool | None:
     """True when the evidence states every asserted value, False when it states other values of the
     same kind instead, None when it says nothing either way."""
@@ -39,7 +46,9 @@ def verdict(sources: list[Source], said: set[str], people: set[str]) -> bool | N
 def premise(ctx: Context, part: QuestionPart) -> Draft:
     said, people = asserted(part.text, ctx.persons)
     probe = without_values(part.text) if said else part.text
-    found = ctx.search(probe, ctx.filters) if said else ctx.retrieved
+    # The subject found with and without the asserted values ('the 2012 document' names its subject by
+    # its year; 'signed in 1999' asserts a wrong one): both searches, interleaved.
+    found = _interleave(ctx.search(probe, ctx.filters), ctx.retrieved) if said else ctx.retrieved
     if about_study(part.text):  # a claim about the study's own argument is checked against the chapters
         found = argument_sources(ctx, probe)
     wanted = has_date if any(_YEAR.fullmatch(n) for n in said) else None
