@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from assistant.query import QueryPlan, expand, plan
+from assistant.query import QueryPlan, plan
 from assistant.text import MONTH_NAMES, STOPWORDS, tokens
 from assistant.types import Turn
 

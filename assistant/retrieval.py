@@ -5,7 +5,6 @@ timeline questions (lists, date ranges) read directly instead of relying on simi
 from __future__ import annotations
 
 import json
-import math
 import re
 from dataclasses import dataclass, field
 
@@ -160,12 +159,6 @@ class HybridRetriever(BaseRetriever):
         corpus_tokens = [tokens(f"{s.title} {s.text}") or ["_"] for s in table.sources]
         self._bm25.index(corpus_tokens, show_progress=False)
         self._vocab = set(self._bm25.vocab_dict)
-        # Whole-word vocabulary (hyphenated tokens split too), for spotting names the corpus never uses,
-        # and document frequencies, for weighting how much of a question the evidence covers.
-        self._doc_freq: dict[str, int] = {}
-        for toks in corpus_tokens:
-            for t in set(toks) | {p for t in toks for p in t.split("-")}:
-                self._doc_freq[t] = self._doc_freq.get(t, 0) + 1
 
     def sentence_scores(self, sentence_collection, query: str, doc_ids: list[str]) -> dict[str, list[tuple[str, float]]]:
         """Each document's sentences, in order, with cosine similarity to the query."""
@@ -181,23 +174,6 @@ class HybridRetriever(BaseRetriever):
         for text, meta, cosine in zip(data["documents"], data["metadatas"], cosines):
             by_doc.setdefault(meta["doc"], []).append((meta["n"], text, float(cosine)))
         return {d: [(t, c) for _, t, c in sorted(rows)] for d, rows in by_doc.items()}
-
-    def unknown_names(self, text: str) -> list[str]:
-        """Capitalised words of ``text`` (names, places) that no document contains."""
-        names = re.findall(r"(?<![\w.-])[A-Z][a-zA-Z]{2,}", text)
-        return [n for n in names if tokens(n) and not set(tokens(n)) <= self._doc_freq.keys()]
-
-    def coverage(self, question: str, evidence: list[Source]) -> float:
-        """How much of the question's content the evidence contains, each word weighted by its
-        rarity in the corpus (so 'Japan' counts for little and 'warheads' for a lot)."""
-        words = set(tokens(question))
-        if not words:
-            return 0.0
-        n = len(self.table.sources) or 1
-        weight = {w: math.log(1 + n / (1 + self._doc_freq.get(w, 0))) for w in words}
-        found = set(tokens(" ".join(f"{s.title} {s.text}" for s in evidence)))
-        found |= {p for t in found for p in t.split("-")}
-        return sum(weight[w] for w in words if w in found) / sum(weight.values())
 
     # -- the two rankings ---------------------------------------------------------------
     def dense(self, query: str, filters: RetrievalFilters, depth: int) -> list[tuple[int, float]]:

@@ -9,7 +9,7 @@ import math
 import re
 from dataclasses import replace
 
-from assistant.compose import Candidate, candidates
+from assistant.compose import candidates
 from assistant.handlers import Context, Draft, register_handler
 from assistant.handlers.facts import answer_from
 from assistant.parse import QuestionPart, content_words

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 
-from assistant.compose import Candidate
 from assistant.handlers import Context, Draft, register_handler
 from assistant.handlers.argument import about_study, argument_sources
 from assistant.handlers.facts import answer_from
