@@ -5,6 +5,7 @@ render and number its citations (``assistant.render``), verify every sentence (`
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -128,12 +129,17 @@ class Assistant:
         mask = self.table.mask(replace(filters, kinds=("event",)))
         return sorted((s for s, keep in zip(self.table.sources, mask) if keep), key=lambda s: (s.date or "", s.ref))
 
-    def resolve_event(self, phrase: str) -> Source | None:
+    def resolve_event(self, phrase: str, exclude: frozenset[str] = frozenset()) -> Source | None:
         """The timeline event a phrase names ("the RAA was signed", "the second 2+2"). Among
         events about as close as the best, an ordinal in the phrase must match the title; otherwise
         the one whose title shares most words wins, then the closer match ('agree to work toward a first
-        2+2' is not the first 2+2), then the earlier (anniversaries come later than their event)."""
+        2+2' is not the first 2+2), then the earlier (anniversaries come later than their event). A year
+        in the phrase picks among events of that year; ``exclude`` names events already taken."""
         hits = self.retriever.search(expand(phrase), RetrievalFilters(kinds=("event",)), top_k=8)
+        hits = [h for h in hits if h.ref not in exclude]
+        years = set(re.findall(r"\b(?:19|20)\d\d\b", phrase))
+        if years and any((h.date or "")[:4] in years for h in hits):  # 'Balikatan 2025' is the 2025 one
+            hits = [h for h in hits if (h.date or "")[:4] in years]
         if not hits or max(h.similarity for h in hits) < self.settings.refusal_threshold:
             return None
         best = max(h.similarity for h in hits)
@@ -268,7 +274,7 @@ class AskContext:
         return self.assistant.retriever.sentence_scores(self.assistant.sentences, expand(text),
                                                         [s.doc_id for s in sources])
 
-    def resolve_event(self, phrase: str) -> Source | None:
+    def resolve_event(self, phrase: str, exclude: frozenset[str] = frozenset()) -> Source | None:
         return self.assistant.resolve_event(phrase)
 
     def timeline(self, filters: RetrievalFilters) -> list[Source]:

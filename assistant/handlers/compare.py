@@ -76,8 +76,9 @@ def compare(ctx: Context, part: QuestionPart) -> Draft:
             claims += [c for c in draft.claims if c.text not in {x.text for x in claims}]
             retrieved += [s for s in draft.retrieved if s not in retrieved]
             continue
-        found = ctx.search(side, ctx.filters)
-        event = ctx.resolve_event(side)
+        taken = frozenset(s.ref for c in claims for s in c.sources if s.kind == "event")
+        found = [s for s in ctx.search(side, ctx.filters) if s.ref not in taken]  # the other side is not this one
+        event = ctx.resolve_event(side, exclude=taken)
         if event is not None:
             found = [event] + [s for s in found if s.ref != event.ref]
         lead = next((c for c in candidates([event]) if c.position == -1), None) if event else None
