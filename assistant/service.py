@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from assistant.compose import Claim
 from assistant.handlers import handler_for
 from assistant.llm import LLMBackend, LLMError, answer_messages, complete, condense_messages, make_backend
-from assistant.parse import ParsedQuestion, parse
+from assistant.parse import ABOUT_STUDY, ParsedQuestion, parse
 from assistant.query import QueryPlan, expand
 from assistant.render import render
 from assistant.retrieval import DocumentTable, HybridRetriever, RetrievalFilters
@@ -192,10 +192,15 @@ class Assistant:
 
     def _outside_scope(self, parsed: ParsedQuestion, ctx: "AskContext") -> bool:
         """A list over a period is answered from the timeline's events in it, whatever words retrieval
-        matched, unless it names something the corpus never mentions; any other question must be
+        matched, unless it names something the corpus never mentions. A question about the study's own
+        argument is inside unless it names something the corpus never mentions or nothing comes close:
+        its words are the asker's paraphrase of the study's concepts. Any other question must be
         supported by its best evidence (``assistant.scope``)."""
         if parsed.answer_type in ("list", "range") and (ctx.filters.has_time or parsed.answer_type == "range"):
             return bool(self.scope.unknown_names(parsed) or self.scope.unknown_words(parsed))
+        if ABOUT_STUDY.search(parsed.text):  # the study's own argument, asked in the asker's words
+            floor = self.settings.refusal_threshold
+            return bool(self.scope.unknown_names(parsed)) or max((s.similarity for s in ctx.retrieved), default=0) < floor
         return self.scope.outside(parsed, ctx.retrieved, self.settings.refusal_threshold)
 
     def _outside_record(self, filters: RetrievalFilters) -> bool:
