@@ -285,8 +285,8 @@ def standalone_sentences(text: str) -> float:
 
 # --- aggregation -----------------------------------------------------------------------------
 
-HEADLINE = ["key_fact_coverage", "extraction_efficiency", "standalone_sentences", "hit@1", "hit@5", "mrr", f"ndcg@{NDCG_K}", "citation_precision",
-            "verification_rate", "refusal_accuracy", "wrong_refusal_rate", "latency_p50_ms", "latency_p95_ms"]
+HEADLINE = ["key_fact_coverage", "extraction_efficiency", "standalone_sentences", "hit@1", "hit@5", "mrr",
+            f"ndcg@{NDCG_K}", "citation_precision", "verification_rate", "refusal_accuracy", "wrong_refusal_rate", "latency_p50_ms", "latency_p95_ms"]
 
 
 def _mean(values: list) -> float | None:

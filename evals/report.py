@@ -88,6 +88,16 @@ def _failures(result: dict) -> list[str]:
     return why
 
 
+def _weak_spots(weak: list[tuple[dict, list[str]]], total: int, base_by_id: dict) -> list[tuple]:
+    """Each failing question with why, and its answer (for the sets one tunes on)."""
+    rows = [[r["id"], ", ".join(r["tags"]), fmt(r["scores"]["key_fact_coverage"]), fmt(r["scores"]["hit@5"]),
+             fmt(r["scores"]["mrr"]), fmt(r["refused"]), " · ".join(why),
+             fmt(base_by_id.get(r["id"], {}).get("scores", {}).get("key_fact_coverage"))] for r, why in weak]
+    return [("h", 2, f"Weak spots: {len(weak)} of {total} questions"),
+            ("table", ["Question", "Tags", "Key facts", "Hit@5", "MRR", "Refused", "Why", "Baseline key facts"], rows),
+            ("answers", [r for r, _ in weak], "Answers to the weak-spot questions")]
+
+
 def _failures_by_type(weak: list[tuple[dict, list[str]]], total: int) -> list[tuple]:
     """Failures on a held-out split, counted by question type and kind of failure only."""
     kinds = ("wrongly refused", "should have refused", "missing", "nothing relevant", "citation precision")
@@ -169,14 +179,7 @@ def build_blocks(doc: dict) -> list[tuple]:
         blocks += _failures_by_type(weak, len(doc["results"]))
         blocks.append(("h", 2, "How the metrics are computed"))
         return blocks + [("p", n) for n in NOTES]
-    blocks.append(("h", 2, f"Weak spots: {len(weak)} of {len(doc['results'])} questions"))
-    blocks.append(("table", ["Question", "Tags", "Key facts", "Hit@5", "MRR", "Refused", "Why",
-                             "Baseline key facts"],
-                   [[r["id"], ", ".join(r["tags"]), fmt(r["scores"]["key_fact_coverage"]), fmt(r["scores"]["hit@5"]),
-                     fmt(r["scores"]["mrr"]), fmt(r["refused"]), " · ".join(why),
-                     fmt(base_by_id.get(r["id"], {}).get("scores", {}).get("key_fact_coverage"))]
-                    for r, why in weak]))
-    blocks.append(("answers", [r for r, _ in weak], "Answers to the weak-spot questions"))
+    blocks += _weak_spots(weak, len(doc["results"]), base_by_id)
 
     blocks.append(("h", 2, "Every question"))
     cols = ["key_fact_coverage", "hit@1", "hit@5", "mrr", f"ndcg@{NDCG_K}", "citation_precision",
