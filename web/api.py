@@ -213,23 +213,7 @@ def api_router(assistant: Assistant, catalog: Catalog, config: WebConfig) -> API
                                 'event: answer\ndata: {"question": "...", "answer": "...", "citations": []}\n\n'}}},
                             **_error_responses(400, 413, 422), **auth_errors}, dependencies=deps)
     def ask(request: AskRequest):
-        try:
-            prepared = prepare_ask(request, config)
-        except AskInvalid as exc:
-            raise HTTPException(422, str(exc)) from exc
-        kwargs = dict(filters=prepared.filters, backend=prepared.backend)
-        if not prepared.stream:
-            try:
-                return JSONResponse(ask_once(assistant, prepared.question, prepared.history, **kwargs))
-            except InvalidQuestion as exc:
-                raise HTTPException(422, f"question: {exc}") from exc
-        events = stream_answer(assistant, prepared.question, prepared.history, **kwargs)
-        try:
-            first = next(events)  # an invalid question fails here, before any byte is sent
-        except InvalidQuestion as exc:
-            raise HTTPException(422, f"question: {exc}") from exc
-        return StreamingResponse(_sse(first, events), media_type="text/event-stream",
-                                 headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+        return answer_response(assistant, config, request)
 
     @router.get("/events", summary="Timeline events, filtered", dependencies=deps,
                 responses={**_error_responses(422), **auth_errors})
@@ -262,11 +246,39 @@ def api_router(assistant: Assistant, catalog: Catalog, config: WebConfig) -> API
                                      f"{', '.join(c.id for c in catalog.chapters)}")
         return view.to_dict(catalog)
 
+    _add_method_or_404(router)
+    return router
+
+
+def answer_response(assistant: Assistant, config: WebConfig, request: AskRequest):
+    """The answer as JSON, or as server-sent events with ``stream: true``; a bad request is a 422 before
+    any byte of a stream is sent."""
+    try:
+        prepared = prepare_ask(request, config)
+    except AskInvalid as exc:
+        raise HTTPException(422, str(exc)) from exc
+    kwargs = dict(filters=prepared.filters, backend=prepared.backend)
+    if not prepared.stream:
+        try:
+            return JSONResponse(ask_once(assistant, prepared.question, prepared.history, **kwargs))
+        except InvalidQuestion as exc:
+            raise HTTPException(422, f"question: {exc}") from exc
+    events = stream_answer(assistant, prepared.question, prepared.history, **kwargs)
+    try:
+        first = next(events)  # an invalid question fails here, before any byte is sent
+    except InvalidQuestion as exc:
+        raise HTTPException(422, f"question: {exc}") from exc
+    return StreamingResponse(_sse(first, events), media_type="text/event-stream",
+                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+
+def _add_method_or_404(router: APIRouter) -> None:
+    """The catch-all under /api/: a known path with another method is 405 (with Allow); anything else is
+    a JSON 404, not the UI's page. Added last, so every real route matches first."""
+
     @router.api_route("/{rest:path}", methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
                       include_in_schema=False)
     def not_here(request: Request, rest: str):
-        """A known path with another method is 405 (with Allow); anything else under /api/ is a JSON 404,
-        not the UI's page."""
         path = "/api/" + rest
         allowed = sorted({m for r in router.routes if r.endpoint is not not_here and r.path_regex.match(path)
                           for m in (r.methods or ())})
@@ -274,8 +286,6 @@ def api_router(assistant: Assistant, catalog: Catalog, config: WebConfig) -> API
             raise HTTPException(405, f"method {request.method} is not allowed on {path}; use {', '.join(allowed)}",
                                 headers={"Allow": ", ".join(allowed)})
         raise HTTPException(404, f"unknown API path {path[:80]!r}; see /docs")
-
-    return router
 
 
 def _filter_args(filters: AskFilters) -> dict:

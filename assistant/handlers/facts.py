@@ -15,17 +15,17 @@ FACT_SENTENCES = 4  # a plain fact (or several things asked for): the answer and
 
 def answer_from(ctx: Context, part: QuestionPart, sources: list[Source], *, budget: int,
                 wanted: Callable[[Candidate], bool] | None = None, pool_filter: Callable[[Candidate], bool] | None = None,
-                lead: Candidate | None = None) -> Draft:
-    """Select and order sentences from ``sources`` for ``part``."""
-    semantic = ctx.sentence_scores(part.text, sources)
-    pool = candidates(sources, semantic)
+                lead: Candidate | None = None, pool: list[Candidate] | None = None) -> Draft:
+    """Select and order sentences from ``sources`` for ``part`` (``pool``: their candidates, if the
+    caller has them already)."""
+    pool = pool if pool is not None else candidates(sources, ctx.sentence_scores(part.text, sources))
     if pool_filter:
         pool = [c for c in pool if pool_filter(c)] or pool
     relevance = Relevance(content_words(part.text), pool)
     if lead is None and ctx.filters.has_time:  # a period in the question: the lead comes from inside it
-        inside = [c for c in pool if c.source.date and ctx.filters.matches(c.source, c.source.chapters)]
-        if inside and wanted is not None and any(wanted(c) for c in inside):
-            wanted = (lambda w: lambda c: w(c) and c in inside)(wanted)
+        inside = {c.key for c in pool if c.source.date and ctx.filters.matches(c.source, c.source.chapters)}
+        if inside and wanted is not None and any(wanted(c) for c in pool if c.key in inside):
+            wanted = (lambda w: lambda c: w(c) and c.key in inside)(wanted)
     chosen = select(pool, relevance, budget=budget, wanted=wanted, lead=lead)
     return Draft(claims_of(chosen), retrieved=sources)
 

@@ -70,7 +70,7 @@ def how_many(ctx: Context, part: QuestionPart) -> Draft:
     pool = candidates(sources, ctx.sentence_scores(part.text, sources))
     counting = {c.key for c in pool if noun and counts(c.text, noun)}
     wanted = (lambda c: c.key in counting) if counting else None
-    draft = answer_from(ctx, part, sources, budget=COUNT_SENTENCES, wanted=wanted)
+    draft = answer_from(ctx, part, sources, budget=COUNT_SENTENCES, wanted=wanted, pool=pool)
     groups = phase_total(pool, noun) if noun else []
     if not groups:
         return draft

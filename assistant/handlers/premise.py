@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.compose import Claim
 from assistant.handlers import Context, Draft, register_handler
 from assistant.handlers.argument import about_study, argument_sources
 from assistant.handlers.facts import answer_from
@@ -59,8 +60,8 @@ def premise(ctx: Context, part: QuestionPart) -> Draft:
     if judged is not None:
         first = draft.claims[0]
         word = "Yes" if judged else "No"
-        draft.claims[0] = type(first)(f"{word}: {first.text[:1].lower() + first.text[1:] if not _proper(first.text) else first.text}",
-                                      first.sources)
+        text = first.text if _proper(first.text) else first.text[:1].lower() + first.text[1:]
+        draft.claims[0] = Claim(f"{word}: {text}", first.sources)
     return draft
 
 
