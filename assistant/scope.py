@@ -23,7 +23,7 @@ import re
 
 from assistant.parse import PARTIES, QUESTION_VOCABULARY, ParsedQuestion, named_things
 from assistant.query import GLOSSARY
-from assistant.text import STOPWORDS, tokens
+from assistant.text import STOPWORDS, tokens, word_set
 from assistant.types import Source
 
 SUPPORTED_SHARE = 0.5  # the evidence must hold the greater part of what the question is about
@@ -50,6 +50,11 @@ _VERBS = frozenset(tokens("take took taken join joined joins live lived lives go
 _ORDINAL_TOKEN = re.compile(r"^\d+(?:st|nd|rd|th)$")
 
 
+def _item_text(source: Source) -> str:
+    """What an item says, for word matching: title, text and actors."""
+    return f"{source.title} {source.text} {' '.join(source.actors)}"
+
+
 def _long_forms(text: str) -> str:
     """Acronyms replaced by the long form the corpus also uses ('MRRVs' -> 'multi-role response vessel')."""
     for short, long in GLOSSARY.items():
@@ -63,8 +68,7 @@ class Scope:
     def __init__(self, sources: list[Source]):
         self.doc_freq: dict[str, int] = {}
         for s in sources:
-            words = set(tokens(f"{s.title} {s.text} {' '.join(s.actors)}"))
-            for w in words | {p for w in words for p in w.split("-") if p}:
+            for w in word_set(_item_text(s)):
                 self.doc_freq[w] = self.doc_freq.get(w, 0) + 1
         self.n = len(sources) or 1
         self._vocab = sorted(self.doc_freq)
@@ -119,8 +123,7 @@ class Scope:
 
     @staticmethod
     def _words(evidence: list[Source]) -> set[str]:
-        found = set(tokens(" ".join(f"{s.title} {s.text} {' '.join(s.actors)}" for s in evidence)))
-        return found | {p for w in found for p in w.split("-") if p}
+        return word_set(" ".join(_item_text(s) for s in evidence))
 
     def supported_share(self, parsed: ParsedQuestion, evidence: list[Source]) -> float:
         words = self.content(parsed)

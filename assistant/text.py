@@ -41,6 +41,12 @@ def tokens(text: str, *, keep_stopwords: bool = False) -> list[str]:
     return [stem(w) for w in words if keep_stopwords or w not in STOPWORDS]
 
 
+def word_set(text: str) -> set[str]:
+    """The text's words, hyphenated ones also as their parts ('japan-us-philippines' -> 'japan', …)."""
+    found = set(tokens(text))
+    return found | {p for w in found for p in w.split("-") if p}
+
+
 _NUMBER = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?![\w])")
 
 

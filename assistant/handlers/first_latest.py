@@ -14,7 +14,7 @@ from assistant.handlers import Context, Draft, register_handler
 from assistant.handlers.facts import answer_from
 from assistant.parse import QuestionPart, content_words
 from assistant.query import expand
-from assistant.text import tokens
+from assistant.text import tokens, word_set
 from assistant.types import Source
 
 # An event is an X when it is about as much about X as the best match: a mention in passing scores
@@ -35,7 +35,8 @@ def matching_events(ctx: Context, events: list[Source], subject: list[str]) -> l
     in title and summary (an event that only mentions the word in passing scores lower)."""
     if not events or not subject:
         return events  # 'the earliest event in the timeline'
-    words = {e.ref: (_words(e.title), _words(f"{e.text} {' '.join(e.actors)}")) for e in events}
+    words = {e.ref: (word_set(expand(e.title)), word_set(expand(f"{e.text} {' '.join(e.actors)}")))
+             for e in events}
     subject = [p for w in subject for p in (w, *w.split("-")) if p]
     df = {w: sum(w in t or w in x for t, x in words.values()) for w in subject}
     weight = {w: math.log(1 + len(events) / (1 + df[w])) for w in subject if df[w]}
@@ -49,11 +50,6 @@ def matching_events(ctx: Context, events: list[Source], subject: list[str]) -> l
     scores = {e.ref: score(e) for e in events}
     best = max(scores.values())
     return [e for e in events if best > 0 and scores[e.ref] >= best * NEAR_BEST]
-
-
-def _words(text: str) -> set[str]:
-    found = set(tokens(expand(text)))
-    return found | {p for w in found for p in w.split("-") if p}
 
 
 @register_handler("first-latest")
