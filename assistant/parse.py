@@ -178,6 +178,12 @@ QUESTION_VOCABULARY = frozenset(tokens(
     keep_stopwords=True))
 
 
+def subject_words(text: str) -> list[str]:
+    """The words of a question as written that name its subject, to carry into a bare follow-up or part."""
+    return [w for w in re.findall(r"[A-Za-z0-9][\w+'.-]*", text)
+            if w.lower() not in STOPWORDS and tokens(w) and tokens(w)[0] not in QUESTION_VOCABULARY]
+
+
 def named_things(text: str) -> list[str]:
     """Words of the question that name something specific: capitalised words not opening the
     question, acronyms, numbers and '2+2'."""
@@ -209,9 +215,7 @@ def standalone(question: str, history: tuple[Turn, ...] | list[Turn]) -> tuple[s
         return question, ""
     own = set(tokens(question))
     for earlier in reversed(previous[-3:]):  # the nearest earlier question that names something
-        carried = [w for w in re.findall(r"[A-Za-z0-9][\w+'.-]*", earlier)
-                   if w.lower() not in STOPWORDS and w.lower().strip(".?'") not in own
-                   and tokens(w) and tokens(w)[0] not in QUESTION_VOCABULARY and len(w) > 1]
+        carried = [w for w in subject_words(earlier) if w.lower().strip(".?'") not in own and len(w) > 1]
         if carried:
             context = " ".join(carried).strip("?.")
             body = _CONNECTIVE.sub("", question).strip(" ,").rstrip("?").strip()
@@ -261,8 +265,7 @@ def parse(question: str, history: tuple[Turn, ...] | list[Turn] = ()) -> ParsedQ
         if i and lead_subject and not [w for w in named_things(piece) if tokens(w) and tokens(w)[0] not in PARTIES]:
             piece = f"{piece.rstrip('?')} ({lead_subject})?"  # "... and when did it enter into force?"
         if not lead_subject:
-            lead_subject = " ".join(w for w in re.findall(r"[A-Za-z0-9][\w+'.-]*", piece)
-                                    if w.lower() not in STOPWORDS and tokens(w) and tokens(w)[0] not in QUESTION_VOCABULARY)
+            lead_subject = " ".join(subject_words(piece))
         parts.append(QuestionPart(piece, piece_kind, plan(piece) if len(pieces) > 1 else query))
     if len(parts) > 1 and kind != "premise":
         kind = parts[0].answer_type  # each part keeps its own type; the first names the whole
