@@ -2,25 +2,39 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
+# The answer backend to serve with. Empty: the settings' default (extractive), which needs nothing more.
+# `make run BACKEND=llamacpp` also installs the in-process model (llama-cpp-python compiles, minutes);
+# `BACKEND=openai` needs only a server's address (STUDY_OPENAI_BASE_URL).
+BACKEND ?=
+EXTRAS_llamacpp := llm
+RUN_EXTRAS := $(EXTRAS_$(BACKEND))
+comma := ,
 
 .PHONY: run test setup system-deps index validate stats clean
 
-setup: $(STAMP)
+setup: $(VENV)/.installed
 
-# CPU torch goes in first, so nothing later pulls a multi-GB CUDA build.
-$(STAMP): pyproject.toml
+# CPU torch goes in first, so nothing later pulls a multi-GB CUDA build. Serving needs only the base
+# install; each extra set (`llm`, `test`) has its own stamp, so `make run` never compiles or installs test tools.
+$(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet torch==2.13.0
-	$(BIN)/pip install --quiet -e ".[llm,test]"
-	touch $(STAMP)
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-%: $(VENV)/.installed
+	$(BIN)/pip install --quiet -e ".[$(subst +,$(comma),$*)]"
+	touch $@
+
+
+RUN_STAMP := $(if $(RUN_EXTRAS),$(VENV)/.installed-$(RUN_EXTRAS),$(VENV)/.installed)
 
 index: setup
 	$(BIN)/python -m index build
 
-run: index
-	$(BIN)/python app.py
+run: $(RUN_STAMP) index
+	$(if $(BACKEND),STUDY_BACKEND=$(BACKEND) )$(BIN)/python app.py
 
 validate: setup
 	$(BIN)/python -m index validate
@@ -35,7 +49,7 @@ system-deps:
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium fonts-liberation; \
 	fi
 
-test: setup system-deps
+test: $(VENV)/.installed-llm+test system-deps
 	$(BIN)/python -m index validate
 	$(BIN)/python -m pytest
 

@@ -5,6 +5,7 @@ timeline questions (lists, date ranges) read directly instead of relying on simi
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -12,16 +13,17 @@ import numpy as np
 from llama_index.core.retrievers import BaseRetriever
 from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
-from assistant.text import tokens
 from assistant.types import Source
 from index.embedding import Embedder
-from index.store import get_all
+from index.lexical import LexicalIndex
+from index.serving import ServingSnapshot
 
 _INSTITUTION = re.compile(r"\b(Japan|Philippines?|China|United|States|Ministry|Department|Force|Forces|Guard|Navy|"
                           r"Army|Agency|Council|Senate|Diet|House|Office|Bank|Corporation|Industries|Group|"
                           r"Association|Union|Command|Fleet|Brigade|Marine|Marines|Defense|Defence|ASEAN|Government|"
                           r"Embassy|Committee|Cabinet|Kingdom|Australia|Vietnam|Indonesia|Malaysia|Korea|India)\b")
 _RRF_K = 60  # the usual constant from Cormack et al.; damps the head of each ranking
+_ID_PAGE = 5000  # ids per `collection.get`: far below SQLite's variable limit, which a 100k get exceeds
 
 
 def _unpack(value: str) -> tuple[str, ...]:
@@ -107,13 +109,30 @@ class DocumentTable:
     chapters: list[tuple[str, ...]] = field(default_factory=list)
 
     @classmethod
-    def from_collection(cls, collection, study: str | None = None) -> "DocumentTable":
-        data = get_all(collection, where={"study": study} if study else None, include=["documents", "metadatas"])
+    def from_records(cls, ids: list[str], documents: list[str], metadatas: list[dict]) -> "DocumentTable":
         sources, chapters = [], []
-        for doc_id, text, meta in zip(data["ids"], data["documents"], data["metadatas"]):
+        for doc_id, text, meta in zip(ids, documents, metadatas):
             sources.append(source_from_record(doc_id, text, meta))
             chapters.append(sources[-1].chapters or ((meta.get("chapter"),) if meta.get("chapter") else ()))
         return cls(sources, chapters)
+
+    @classmethod
+    def from_snapshot(cls, snapshot: ServingSnapshot) -> "DocumentTable":
+        return cls.from_records(snapshot.ids, snapshot.documents, snapshot.metadatas)
+
+    def __post_init__(self):
+        # Filters look only at these fields, and far fewer distinct combinations of them exist than
+        # documents: a filter is tested once per combination, then spread to the documents by code.
+        code_of: dict[tuple, int] = {}
+        codes, self._code_rows = [], []
+        for row, (s, c) in enumerate(zip(self.sources, self.chapters)):
+            key = (s.kind, c, s.category, s.actors, s.date)
+            if key not in code_of:
+                code_of[key] = len(self._code_rows)
+                self._code_rows.append(row)
+            codes.append(code_of[key])
+        self._codes = np.array(codes, dtype=np.int64)
+        self._masks: dict[RetrievalFilters, np.ndarray] = {}
 
     def events(self) -> list[Source]:
         """Timeline events in date order."""
@@ -134,15 +153,24 @@ class DocumentTable:
         return frozenset(names)
 
     def mask(self, filters: RetrievalFilters) -> np.ndarray:
-        return np.array([filters.matches(s, c) for s, c in zip(self.sources, self.chapters)], dtype=bool)
+        """Which documents the filters admit (cached: the same filters come with every follow-up)."""
+        mask = self._masks.get(filters)
+        if mask is None:
+            admitted = np.array([filters.matches(self.sources[r], self.chapters[r]) for r in self._code_rows],
+                                dtype=bool)
+            mask = admitted[self._codes] if len(self._codes) else np.zeros(0, dtype=bool)
+            if len(self._masks) >= 256:  # a bound on memory (256 masks of 100k documents = 25 MB), not a tuning
+                self._masks.clear()
+            self._masks[filters] = mask
+        return mask
 
 
 class HybridRetriever(BaseRetriever):
     """Dense + BM25 with reciprocal rank fusion. ``search`` returns typed :class:`Source` items;
     ``_retrieve`` offers the same through llama-index's retriever interface."""
 
-    def __init__(self, collection, embedder: Embedder, table: DocumentTable, *, top_k: int = 6, depth: int = 30,
-                 study: str | None = None):
+    def __init__(self, collection, embedder: Embedder, table: DocumentTable, lexical: LexicalIndex, *,
+                 top_k: int = 6, depth: int = 30, study: str | None = None):
         super().__init__()
         # Any where-clause makes Chroma filter the whole collection before the vector search (3 ms -> 60 ms
         # at 10k passages, 600 ms at 100k: docs/benchmarks.md); with only this study in it, it is redundant.
@@ -150,15 +178,10 @@ class HybridRetriever(BaseRetriever):
         self.collection = collection
         self.embedder = embedder
         self.table = table
+        self.lexical = lexical
         self.top_k = top_k
         self.depth = depth
         self._index_of = {s.doc_id: i for i, s in enumerate(table.sources)}
-        import bm25s
-
-        self._bm25 = bm25s.BM25()
-        corpus_tokens = [tokens(f"{s.title} {s.text}") or ["_"] for s in table.sources]
-        self._bm25.index(corpus_tokens, show_progress=False)
-        self._vocab = set(self._bm25.vocab_dict)
 
     def sentence_scores(self, sentence_collection, query: str, doc_ids: list[str]) -> dict[str, list[tuple[str, float]]]:
         """Each document's sentences, in order, with cosine similarity to the query."""
@@ -178,26 +201,65 @@ class HybridRetriever(BaseRetriever):
     # -- the two rankings ---------------------------------------------------------------
     def dense(self, query: str, filters: RetrievalFilters, depth: int) -> list[tuple[int, float]]:
         """(table index, cosine similarity), best first."""
-        where = _chroma_where(filters, self.study_filter)
-        n = min(depth if filters.empty else max(depth * 4, 100), len(self.table.sources))
+        return self.dense_vector(self.embedder.embed_query(query), filters, depth)
+
+    def dense_vector(self, vector: list[float], filters: RetrievalFilters, depth: int) -> list[tuple[int, float]]:
+        """Filters never go to Chroma as a where-clause, which would scan the whole collection first:
+        a filtered search asks for enough unfiltered neighbours to hold ``depth`` admitted ones (twice
+        the expected number) and masks them here; when the admitted documents are fewer than that,
+        it scores just those, exactly. Either way it reads the fewer vectors."""
+        if filters.empty:
+            return self._nearest(vector, min(depth, len(self.table.sources)), None)
+        mask = self.table.mask(filters)
+        admitted, fetch = int(mask.sum()), self.filtered_fetch(mask, depth)
+        while fetch and fetch < admitted:  # a query whose neighbours the filter mostly rejects asks deeper
+            ranked = self._nearest(vector, fetch, mask)
+            if len(ranked) >= min(depth, admitted):
+                return ranked[:depth]
+            fetch = min(len(mask), fetch * 4)
+        return self._exact(vector, np.flatnonzero(mask))[:depth]
+
+    def filtered_fetch(self, mask: np.ndarray, depth: int) -> int | None:
+        """How many unfiltered neighbours to ask for under ``mask``, or None to score the admitted
+        documents exactly (there are fewer of them than that, or none)."""
+        admitted, total = int(mask.sum()), len(mask)
+        if admitted == 0:
+            return None
+        fetch = min(total, math.ceil(2 * min(depth, admitted) * total / admitted))
+        return fetch if admitted > fetch else None
+
+    def _nearest(self, vector: list[float], n: int, mask: np.ndarray | None) -> list[tuple[int, float]]:
         if n == 0:
             return []
-        result = self.collection.query(
-            query_embeddings=[self.embedder.embed_query(query)], n_results=n, where=where, include=["distances"]
-        )
-        mask = self.table.mask(filters) if not filters.empty else None
+        where = {"study": self.study_filter} if self.study_filter else None
+        result = self.collection.query(query_embeddings=[vector], n_results=n, where=where, include=["distances"])
         ranked = []
         for doc_id, distance in zip(result["ids"][0], result["distances"][0]):
             i = self._index_of.get(doc_id)
             if i is not None and (mask is None or mask[i]):
                 ranked.append((i, 1.0 - float(distance)))
-        return ranked[:depth]
+        return ranked
 
-    def lexical(self, query: str, filters: RetrievalFilters, depth: int) -> list[tuple[int, float]]:
-        query_tokens = [t for t in tokens(query) if t in self._vocab]
-        if not query_tokens:
+    def _exact(self, vector: list[float], rows: np.ndarray) -> list[tuple[int, float]]:
+        """Cosine similarity of the query to each of ``rows``, best first (brute force over their vectors)."""
+        ids = [self.table.sources[i].doc_id for i in rows]
+        found_ids, vectors = [], []
+        for start in range(0, len(ids), _ID_PAGE):
+            data = self.collection.get(ids=ids[start: start + _ID_PAGE], include=["embeddings"])
+            found_ids += data["ids"]
+            vectors += list(data["embeddings"])
+        if not found_ids:
             return []
-        scores = self._bm25.get_scores(query_tokens)
+        matrix = np.asarray(vectors, dtype=np.float32)
+        q = np.asarray(vector, dtype=np.float32)
+        cosines = matrix @ q / (np.linalg.norm(matrix, axis=1) * np.linalg.norm(q) + 1e-12)
+        order = np.argsort(-cosines, kind="stable")
+        return [(self._index_of[found_ids[j]], float(cosines[j])) for j in order]
+
+    def lexical_ranking(self, query: str, filters: RetrievalFilters, depth: int) -> list[tuple[int, float]]:
+        scores = self.lexical.scores(query)
+        if scores is None:
+            return []
         if not filters.empty:
             scores = np.where(self.table.mask(filters), scores, 0.0)
         best = np.argsort(-scores)[:depth]
@@ -207,7 +269,7 @@ class HybridRetriever(BaseRetriever):
     def search(self, query: str, filters: RetrievalFilters | None = None, top_k: int | None = None) -> list[Source]:
         filters = filters or RetrievalFilters()
         dense = self.dense(query, filters, self.depth)
-        lexical = self.lexical(query, filters, self.depth)
+        lexical = self.lexical_ranking(query, filters, self.depth)
         fused = reciprocal_rank_fusion([[i for i, _ in dense], [i for i, _ in lexical]])
         similarity = dict(dense)
         order = list(fused)[: top_k or self.top_k]
@@ -240,21 +302,3 @@ def reciprocal_rank_fusion(rankings: list[list]) -> dict:
         for rank, item in enumerate(ranking):
             fused[item] = fused.get(item, 0.0) + 1.0 / (_RRF_K + rank + 1)
     return dict(sorted(fused.items(), key=lambda kv: -kv[1]))
-
-
-def _chroma_where(filters: RetrievalFilters, study: str | None = None) -> dict | None:
-    """What Chroma can filter natively (scalar fields); the rest is masked in Python."""
-    clauses: list[dict] = [{"study": study}] if study else []
-    if filters.kinds:
-        clauses.append({"kind": {"$in": list(filters.kinds)}})
-    if filters.categories:
-        clauses.append({"category": {"$in": list(filters.categories)}})
-    year_from = filters.year_from if filters.after is None else max(filters.year_from or 0, int(filters.after[:4]))
-    year_to = filters.year_to if filters.before is None else min(filters.year_to or 9999, int(filters.before[:4]))
-    if year_from:
-        clauses.append({"year": {"$gte": year_from}})
-    if year_to is not None and year_to < 9999:
-        clauses.append({"year": {"$lte": year_to}})
-    if not clauses:
-        return None
-    return clauses[0] if len(clauses) == 1 else {"$and": clauses}

@@ -23,6 +23,7 @@ from assistant.text import numbers, sentences, tokens
 from assistant.types import Answer, Citation, Source, Turn
 from assistant.verify import MARKER, check_answer
 from index.embedding import Embedder
+from index.serving import open_snapshot
 from index.settings import Settings
 from index.store import VectorStore
 
@@ -46,9 +47,10 @@ class Assistant:
         self.embedder = embedder or Embedder(settings.embedding_model_path)
         self.store = store or VectorStore(settings)
         collection, self.manifest = self.store.open_current()
-        self.table = DocumentTable.from_collection(collection, settings.study)
-        self.retriever = HybridRetriever(collection, self.embedder, self.table, top_k=settings.top_k,
-                                         study=settings.study)
+        snapshot = open_snapshot(self.store, self.manifest.build_id, collection, settings.study)
+        self.table = DocumentTable.from_snapshot(snapshot)
+        self.retriever = HybridRetriever(collection, self.embedder, self.table, snapshot.lexical,
+                                         top_k=settings.top_k, study=settings.study)
         self.sentences = self.store.open_sentences(self.manifest.build_id)
         self.scope = Scope(self.table.sources)
         self.people = self.table.people()

@@ -20,6 +20,7 @@ from index.embedding import EMBEDDING_MODEL_NAME, Embedder
 from index.settings import DEFAULT_STUDY, Settings
 from index.sources import SourceCache, SourceRecord, source_documents
 from index.sentences import sentences
+from index.serving import ServingSnapshot, snapshot_dir
 from index.store import SENTENCES, Manifest, VectorStore, get_all, new_build_id
 
 _BATCH = 64
@@ -114,6 +115,10 @@ def write_documents(store: VectorStore, embedder: Embedder, documents: list[Inde
             sources=list(sources),
             reused=reused,
         )
+        served = [d for d in documents if d.metadata["study"] == study]
+        ServingSnapshot.from_records([d.id for d in served], [d.text for d in served],
+                                     [d.metadata for d in served]).save(
+            snapshot_dir(store, build_id, study), build_id)
         store.commit_build(build_id, manifest)
         return manifest
     except BaseException:

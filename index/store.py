@@ -92,6 +92,11 @@ class VectorStore:
             return self._server_client
         return chromadb.PersistentClient(path=str(self._build_dir(build_id)), settings=_chroma_settings())
 
+    @property
+    def snapshot_root(self) -> Path:
+        """Where builds' serving snapshots live (``index.serving``); local in both modes."""
+        return self.settings.data_dir / "serving"
+
     def _build_dir(self, build_id: str) -> Path:
         return self.settings.data_dir / "builds" / build_id
 
@@ -148,6 +153,7 @@ class VectorStore:
         self._prune(keep={build_id, previous})
 
     def abort_build(self, build_id: str) -> None:
+        shutil.rmtree(self.snapshot_root / build_id, ignore_errors=True)
         if self.settings.store_mode == "server":
             for part in ("", SENTENCES):
                 try:
@@ -158,7 +164,11 @@ class VectorStore:
         shutil.rmtree(self._build_dir(build_id), ignore_errors=True)
 
     def _prune(self, keep: set) -> None:
-        """Drop old builds, keeping the new one and the one before (a process may still serve it)."""
+        """Drop old builds and their serving snapshots, keeping the new one and the one before (a process
+        may still serve it)."""
+        for path in self.snapshot_root.iterdir() if self.snapshot_root.exists() else ():
+            if path.name not in keep:
+                shutil.rmtree(path, ignore_errors=True)
         if self.settings.store_mode == "server":
             prefix = f"{self.settings.collection}-"
             pointer = prefix + _POINTER_COLLECTION

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import numpy as np
+import pytest
+
 from assistant.retrieval import RetrievalFilters
 
 
 def test_dense_and_bm25_both_find_the_raa_signing(assistant):
     retriever = assistant.retriever
     assert "event:2024-07-08-raa-signed" in [retriever.table.sources[i].doc_id for i, _ in retriever.dense("Reciprocal Access Agreement signing ceremony", RetrievalFilters(), 5)]
-    assert "event:2024-07-08-raa-signed" in [retriever.table.sources[i].doc_id for i, _ in retriever.lexical("Kamikawa Teodoro signed RAA", RetrievalFilters(), 5)]
+    assert "event:2024-07-08-raa-signed" in [retriever.table.sources[i].doc_id for i, _ in retriever.lexical_ranking("Kamikawa Teodoro signed RAA", RetrievalFilters(), 5)]
     top = retriever.search("When was the Reciprocal Access Agreement signed?")
     raa = next(s for s in top[:3] if s.ref == "2024-07-08-raa-signed")
     assert raa.similarity > 0.4 and raa.score > 0
@@ -48,3 +51,33 @@ def test_filters_by_year_category_chapter_and_actor(assistant):
 def test_llama_index_retriever_interface(assistant):
     nodes = assistant.retriever.retrieve("Vientiane Vision")
     assert nodes and nodes[0].node.metadata["kind"] in ("chapter", "event") and nodes[0].score > 0
+
+
+@pytest.mark.parametrize("filters", [
+    RetrievalFilters(kinds=("event",)),  # admits half the documents: a deeper unfiltered query, masked
+    RetrievalFilters(year_from=2016, year_to=2016),  # admits a few: those are scored exactly
+    RetrievalFilters(chapters=("4",)),
+    RetrievalFilters(categories=("exercise",)),
+    RetrievalFilters(actors=("China",)),
+], ids=["events", "year", "chapter", "category", "actor"])
+def test_filtered_search_equals_the_exact_filtered_result(assistant, filters):
+    retriever = assistant.retriever
+    vector = retriever.embedder.embed_query("coast guard patrol vessels and joint exercises at sea")
+    mask = retriever.table.mask(filters)
+    exact = [i for i, _ in retriever._exact(vector, np.flatnonzero(mask))]
+    found = [i for i, _ in retriever.dense_vector(vector, filters, 10)]
+    assert found == exact[:10] and all(mask[i] for i in found)
+
+
+def test_filters_never_reach_chroma_as_a_where_clause(assistant, monkeypatch):
+    retriever, clauses = assistant.retriever, []
+    query = retriever.collection.query
+    monkeypatch.setattr(retriever.collection, "query", lambda **kw: clauses.append(kw.get("where")) or query(**kw))
+    events = RetrievalFilters(kinds=("event",))
+    assert retriever.filtered_fetch(retriever.table.mask(events), 30)  # this one goes through Chroma, deeper
+    retriever.search("exercise", events)
+    category = RetrievalFilters(categories=("exercise",))
+    chroma_clause = retriever.collection.get(where={"category": "exercise"}, include=[])["ids"]
+    assert {retriever.table.sources[i].doc_id for i in np.flatnonzero(retriever.table.mask(category))} == \
+        set(chroma_clause)
+    assert clauses == [None]
