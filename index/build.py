@@ -17,10 +17,10 @@ from tqdm import tqdm
 from index.corpus import load_corpus
 from index.documents import IndexDocument, corpus_documents
 from index.embedding import EMBEDDING_MODEL_NAME, Embedder
-from index.settings import DEFAULT_STUDY, Settings
-from index.sources import SourceCache, SourceRecord, source_documents
 from index.sentences import sentences
 from index.serving import ServingSnapshot, snapshot_dir
+from index.settings import DEFAULT_STUDY, Settings
+from index.sources import SourceCache, SourceRecord, source_documents
 from index.store import SENTENCES, Manifest, VectorStore, get_all, new_build_id
 
 _BATCH = 64
