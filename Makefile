@@ -14,17 +14,21 @@ comma := ,
 
 setup: $(VENV)/.installed
 
-# CPU torch goes in first, so nothing later pulls a multi-GB CUDA build. Serving needs only the base
-# install; each extra set (`llm`, `test`) has its own stamp, so `make run` never compiles or installs test tools.
+# CPU torch goes in first (pip finds it on this machine's disk), so nothing later pulls a multi-GB CUDA
+# build; uv then installs the rest with parallel downloads (3-10x faster than pip: docs/benchmarks.md) and
+# keeps that torch. Serving needs only the base install; each extra set (`llm`, `test`) has its own stamp,
+# so `make run` never compiles or installs test tools.
+UV := $(BIN)/uv pip install --quiet --native-tls --python $(BIN)/python
+
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet --upgrade pip uv
 	$(BIN)/pip install --quiet torch==2.13.0
-	$(BIN)/pip install --quiet -e .
+	$(UV) -e .
 	touch $@
 
 $(VENV)/.installed-%: $(VENV)/.installed
-	$(BIN)/pip install --quiet -e ".[$(subst +,$(comma),$*)]"
+	$(UV) -e ".[$(subst +,$(comma),$*)]"
 	touch $@
 
 

@@ -14,6 +14,7 @@ from llama_index.core.retrievers import BaseRetriever
 from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
 from assistant.types import Source
+from index.documents import unpacked
 from index.embedding import Embedder
 from index.lexical import LexicalIndex
 from index.serving import ServingSnapshot
@@ -24,10 +25,6 @@ _INSTITUTION = re.compile(r"\b(Japan|Philippines?|China|United|States|Ministry|D
                           r"Embassy|Committee|Cabinet|Kingdom|Australia|Vietnam|Indonesia|Malaysia|Korea|India)\b")
 _RRF_K = 60  # the usual constant from Cormack et al.; damps the head of each ranking
 _ID_PAGE = 5000  # ids per `collection.get`: far below SQLite's variable limit, which a 100k get exceeds
-
-
-def _unpack(value: str) -> tuple[str, ...]:
-    return tuple(v for v in (value or "").split("|") if v)
 
 
 def source_from_record(doc_id: str, text: str, meta: dict) -> Source:
@@ -43,11 +40,11 @@ def source_from_record(doc_id: str, text: str, meta: dict) -> Source:
         section=meta.get("section") or None,
         page=meta.get("page") if (meta.get("page") or -1) >= 0 else None,
         category=meta.get("category") or None,
-        actors=_unpack(meta.get("actors", "")),
+        actors=unpacked(meta.get("actors", "")),
         urls=tuple(json.loads(meta["sources"])) if kind == "event" and meta.get("sources") else (),
-        events=_unpack(meta.get("events", "")),
-        related=_unpack(meta.get("related", "")),
-        chapters=_unpack(meta.get("chapters", "")),
+        events=unpacked(meta.get("events", "")),
+        related=unpacked(meta.get("related", "")),
+        chapters=unpacked(meta.get("chapters", "")),
         confidence=meta.get("confidence") or None,
         note=meta.get("note") or None,
     )

@@ -23,7 +23,8 @@ import re
 
 from assistant.parse import PARTIES, QUESTION_VOCABULARY, ParsedQuestion, named_things
 from assistant.query import GLOSSARY
-from assistant.text import STOPWORDS, tokens, word_set
+from assistant.text import STOPWORDS, tokens
+from index.lexical import item_words
 from assistant.types import Source
 
 SUPPORTED_SHARE = 0.5  # the evidence must hold the greater part of what the question is about
@@ -50,11 +51,6 @@ _VERBS = frozenset(tokens("take took taken join joined joins live lived lives go
 _ORDINAL_TOKEN = re.compile(r"^\d+(?:st|nd|rd|th)$")
 
 
-def _item_text(source: Source) -> str:
-    """What an item says, for word matching: title, text and actors."""
-    return f"{source.title} {source.text} {' '.join(source.actors)}"
-
-
 def _long_forms(text: str) -> str:
     """Acronyms replaced by the long form the corpus also uses ('MRRVs' -> 'multi-role response vessel')."""
     for short, long in GLOSSARY.items():
@@ -63,14 +59,12 @@ def _long_forms(text: str) -> str:
 
 
 class Scope:
-    """The corpus vocabulary with each word's document frequency, from the served document table."""
+    """The corpus vocabulary with each word's document frequency (``index.lexical.item_words`` of each
+    served document, counted at build time and saved in the serving snapshot)."""
 
-    def __init__(self, sources: list[Source]):
-        self.doc_freq: dict[str, int] = {}
-        for s in sources:
-            for w in word_set(_item_text(s)):
-                self.doc_freq[w] = self.doc_freq.get(w, 0) + 1
-        self.n = len(sources) or 1
+    def __init__(self, doc_freq: dict[str, int], n_documents: int):
+        self.doc_freq = doc_freq
+        self.n = n_documents or 1
         self._vocab = sorted(self.doc_freq)
 
     def known(self, word: str) -> str | None:
@@ -123,7 +117,7 @@ class Scope:
 
     @staticmethod
     def _words(evidence: list[Source]) -> set[str]:
-        return word_set(" ".join(_item_text(s) for s in evidence))
+        return set().union(*(item_words(s.title, s.text, s.actors) for s in evidence))
 
     def supported_share(self, parsed: ParsedQuestion, evidence: list[Source]) -> float:
         words = self.content(parsed)

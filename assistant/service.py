@@ -52,7 +52,7 @@ class Assistant:
         self.retriever = HybridRetriever(collection, self.embedder, self.table, snapshot.lexical,
                                          top_k=settings.top_k, study=settings.study)
         self.sentences = self.store.open_sentences(self.manifest.build_id)
-        self.scope = Scope(self.table.sources)
+        self.scope = Scope(snapshot.document_frequency, len(snapshot.ids))
         self.people = self.table.people()
         self._backends: dict[str, LLMBackend | None] = dict(backends or {})
         self._backends_lock = threading.Lock()

@@ -5,18 +5,12 @@ from __future__ import annotations
 import re
 
 from index.records import MONTHS, format_date  # noqa: F401  (re-exported: one home for month names and dates)
-from index.lexical import STOPWORDS, stem, tokens  # noqa: F401  (re-exported: one tokenizer for BM25 and answers)
+from index.lexical import STOPWORDS, stem, tokens, word_set  # noqa: F401  (re-exported: one tokenizer for BM25 and answers)
 from index.sentences import sentences  # noqa: F401  (re-exported: one splitter for index and answers)
 
 MONTH_NAMES = tuple(m.lower() for m in MONTHS)
 NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
                 "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty")
-
-
-def word_set(text: str) -> set[str]:
-    """The text's words, hyphenated ones also as their parts ('japan-us-philippines' -> 'japan', …)."""
-    found = set(tokens(text))
-    return found | {p for w in found for p in w.split("-") if p}
 
 
 _NUMBER = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?![\w])")

@@ -89,18 +89,22 @@ def sentence_records(documents: list[IndexDocument]) -> list[tuple[str, str, str
 
 
 def write_documents(store: VectorStore, embedder: Embedder, documents: list[IndexDocument], *, study: str,
-                    content_hash: str, sources: list[dict] = (), progress: bool = True) -> Manifest:
+                    content_hash: str, sources: list[dict] = (), progress: bool = True,
+                    with_sentences: bool = True) -> Manifest:
     """Embed and write ``documents`` into a new build, then make it current. Atomic: on any error
-    the half-written build is removed and the previous one keeps serving."""
+    the half-written build is removed and the previous one keeps serving. ``with_sentences=False``
+    skips the sentence vectors (answers then score whole passages; the scale benchmark uses it)."""
     started = time.perf_counter()
     build_id = new_build_id()
     try:
         records = [(d.id, d.text, d.embed_text, d.metadata) for d in documents]
         with tqdm(total=len(records), desc="Embedding passages", unit="doc", disable=not progress) as bar:
             reused = _write(store.create_build(build_id), embedder, records, _previous_vectors(store), bar)
-        records = sentence_records(documents)
-        with tqdm(total=len(records), desc="Embedding sentences", unit="sentence", disable=not progress) as bar:
-            _write(store.create_build(build_id, SENTENCES), embedder, records, _previous_vectors(store, SENTENCES), bar)
+        if with_sentences:
+            records = sentence_records(documents)
+            with tqdm(total=len(records), desc="Embedding sentences", unit="sentence", disable=not progress) as bar:
+                _write(store.create_build(build_id, SENTENCES), embedder, records, _previous_vectors(store, SENTENCES),
+                       bar)
         kinds = Counter(d.metadata["kind"] for d in documents)
         manifest = Manifest(
             build_id=build_id,

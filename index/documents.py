@@ -28,6 +28,11 @@ def _packed(values) -> str:
     return "|" + "|".join(values) + "|" if values else ""
 
 
+def unpacked(value: str) -> tuple[str, ...]:
+    """The list a ``_packed`` metadata string holds."""
+    return tuple(v for v in (value or "").split("|") if v)
+
+
 def event_document(event: TimelineEvent, study: str) -> IndexDocument:
     return IndexDocument(
         id=f"event:{event.id}",

@@ -3,8 +3,11 @@ BM25 index that is built with each build and saved beside it, so a server starts
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
+from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +32,7 @@ TOKENIZER_FINGERPRINT = hashlib.sha1("|".join(
     [_TOKEN.pattern, _CONTRACTION.pattern, _STEMMER_LANGUAGE, *sorted(STOPWORDS)]).encode()).hexdigest()[:12]
 
 
+@functools.lru_cache(maxsize=1 << 18)  # a bound on memory for user text; 5x the 100k benchmark's vocabulary
 def stem(token: str) -> str:
     """Snowball (Porter 2): 'signed', 'signing' and 'sign' meet; numbers and ids pass through."""
     return token if any(c.isdigit() for c in token) else _STEMMER.stemWord(token)
@@ -38,6 +42,25 @@ def tokens(text: str, *, keep_stopwords: bool = False) -> list[str]:
     """Stemmed lower-case words; contractions ("didn't", "Japan's") lose their clitic."""
     words = _TOKEN.findall(_CONTRACTION.sub(" ", text.lower().replace("’", "'")))
     return [stem(w) for w in words if keep_stopwords or w not in STOPWORDS]
+
+
+def word_set(text: str) -> set[str]:
+    """The text's words, hyphenated ones also as their parts ('japan-us-philippines' -> 'japan', …)."""
+    found = set(tokens(text))
+    return found | {p for w in found for p in w.split("-") if p}
+
+
+def item_words(title: str, text: str, actors: Iterable[str]) -> set[str]:
+    """The words of one document as the scope check counts them: title, text and actors."""
+    return word_set(f"{title} {text} {' '.join(actors)}")
+
+
+def document_frequency(items: Iterable[set[str]]) -> dict[str, int]:
+    """How many items each word occurs in."""
+    counts: Counter = Counter()
+    for words in items:
+        counts.update(words)
+    return dict(counts)
 
 
 class LexicalIndex:

@@ -16,10 +16,11 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from index.lexical import TOKENIZER_FINGERPRINT, LexicalIndex
+from index.documents import unpacked
+from index.lexical import TOKENIZER_FINGERPRINT, LexicalIndex, document_frequency, item_words
 from index.store import VectorStore, get_all
 
-SNAPSHOT_FORMAT = 1
+SNAPSHOT_FORMAT = 2  # 2: word document frequencies for the scope check
 _INFO = "snapshot.json"
 _RECORDS = "records.json"
 _BM25 = "bm25"
@@ -36,11 +37,14 @@ class ServingSnapshot:
     documents: list[str]
     metadatas: list[dict]
     lexical: LexicalIndex
+    document_frequency: dict[str, int]  # of each word over the documents' item_words (the scope check's)
 
     @classmethod
     def from_records(cls, ids: list[str], documents: list[str], metadatas: list[dict]) -> "ServingSnapshot":
         texts = [lexical_text(t, m) for t, m in zip(documents, metadatas)]
-        return cls(list(ids), list(documents), list(metadatas), LexicalIndex.build(texts))
+        frequency = document_frequency(item_words(m.get("title", ""), t, unpacked(m.get("actors", "")))
+                                       for t, m in zip(documents, metadatas))
+        return cls(list(ids), list(documents), list(metadatas), LexicalIndex.build(texts), frequency)
 
     @classmethod
     def from_collection(cls, collection, study: str | None) -> "ServingSnapshot":
@@ -53,7 +57,8 @@ class ServingSnapshot:
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
         (tmp / _RECORDS).write_text(json.dumps({"ids": self.ids, "documents": self.documents,
-                                                "metadatas": self.metadatas}))
+                                                "metadatas": self.metadatas,
+                                                "document_frequency": self.document_frequency}))
         self.lexical.save(tmp / _BM25)
         (tmp / _INFO).write_text(json.dumps(_info(build_id, len(self.ids))))
         shutil.rmtree(directory, ignore_errors=True)
@@ -68,7 +73,8 @@ class ServingSnapshot:
             if info != _info(build_id, info["count"]) or (count is not None and info["count"] != count):
                 return None
             records = json.loads((directory / _RECORDS).read_text())
-            return cls(records["ids"], records["documents"], records["metadatas"], LexicalIndex.load(directory / _BM25))
+            return cls(records["ids"], records["documents"], records["metadatas"], LexicalIndex.load(directory / _BM25),
+                       records["document_frequency"])
         except (OSError, ValueError, KeyError):  # missing, partly deleted or unreadable: rebuild instead
             return None
 
