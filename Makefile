@@ -27,8 +27,10 @@ $(VENV)/.installed: pyproject.toml
 	$(UV) -e .
 	touch $@
 
+# llama-cpp-python compiles llama.cpp; its multimodal library (llava/mtmd) is never used here, so it is skipped.
 $(VENV)/.installed-%: $(VENV)/.installed
-	$(UV) -e ".[$(subst +,$(comma),$*)]"
+	test -x $(BIN)/uv || $(BIN)/pip install --quiet uv
+	CMAKE_ARGS="$${CMAKE_ARGS:--DLLAVA_BUILD=OFF}" $(UV) -e ".[$(subst +,$(comma),$*)]"
 	touch $@
 
 

@@ -2,9 +2,10 @@
 
     .venv/bin/python bench/retrieval_scale.py [--sizes 1000 10000 100000] [--queries 50]
 
-Passages are synthetic (generated here): random sentences from a fixed vocabulary with random unit
-vectors as their embeddings, since embedding 100k texts with the real model would take an hour on
-these machines; the *queries* are embedded with the real model, and the full hybrid path (Chroma
+Passages are synthetic (generated here): random sentences from a fixed vocabulary, half of them dated
+events with a category, each with a vector near one of 200 topic centres (``SyntheticVectors``), since
+embedding 100k texts with the real model would take an hour on these machines; passages are written
+without sentence vectors. The *queries* are embedded with the real model, and the full hybrid path (Chroma
 dense query + BM25 + fusion) is timed in a separate serving process, whose resident memory (model, BM25
 index, document table and, in embedded mode, the store) is reported with that of the server process."""
 
@@ -84,7 +85,8 @@ def synthetic_documents(n: int, study: str):
 
 def write(settings, n: int) -> float | None:
     """Seconds to write ``n`` synthetic passages as one atomic build; None when ``settings.data_dir``
-    already holds that store (``--data-dir`` keeps stores between runs: the 100k one takes ~10 minutes)."""
+    already holds that store (``bench/scale_filters.py --data-dir`` keeps one between runs: 100k passages
+    take 10-20 minutes to write)."""
     from index.build import write_documents
     from index.store import VectorStore
 
