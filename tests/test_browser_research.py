@@ -105,6 +105,9 @@ def test_timeline_labels_stay_in_view_and_dots_are_tap_targets(sized, server, si
     page.locator(f'#timeline-chart circle.dot[data-id="{RAA}"]').evaluate("e => e.scrollIntoView({inline: 'center'})")
     page.locator(f'#timeline-chart circle.dot[data-id="{RAA}"]').click()
     page.locator(f"#sel-{RAA}").wait_for()
+    page.wait_for_timeout(150)  # the chart is patched in place: the labels must follow its scroll again
+    left = scroller.bounding_box()["x"]
+    assert all(labels.nth(i).bounding_box()["x"] >= left - 1 for i in range(labels.count()))
 
 
 @WIDTHS
@@ -129,6 +132,9 @@ def test_settings_are_on_screen_on_a_desktop(sized, server, size):
     if size == DESKTOP:
         box = settings.bounding_box()
         assert box["y"] + box["height"] <= size[1]
+        ask(page, RAA_Q, 1)
+        sources = page.locator("#sources").bounding_box()
+        assert abs(sources["x"] - box["x"]) < 2 and sources["y"] >= box["y"] + box["height"]  # one column
     else:  # a phone stacks the columns: settings come right after the chat, before the sources
         assert settings.bounding_box()["y"] < page.locator("#sources").bounding_box()["y"]
 

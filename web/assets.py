@@ -21,16 +21,21 @@ element.addEventListener('keydown', (ev) => {
 """
 
 # The chart's js_on_load: the category labels follow the chart's sideways scroll, so they stay at the
-# visible left edge on a phone (SVG has no position: sticky).
+# visible left edge on a phone (SVG has no position: sticky). Gradio patches the chart in place when an
+# event is selected, dropping the offset while the scroll position stays: so it is restored on changes too.
 CHART_JS = """
-element.addEventListener('scroll', (ev) => {
-  const box = ev.target;
-  const svg = box.classList && box.classList.contains('chart-scroll') && box.querySelector('svg');
+const place = () => {
+  const box = element.querySelector('.chart-scroll');
+  const svg = box && box.querySelector('svg');
   const labels = svg && svg.querySelector('.cat-labels');
   if (!labels) return;
-  const scale = svg.viewBox.baseVal.width / svg.getBoundingClientRect().width;
-  labels.setAttribute('transform', `translate(${(box.scrollLeft * scale).toFixed(1)} 0)`);
-}, true);
+  const scale = svg.viewBox.baseVal.width / (svg.getBoundingClientRect().width || 1);
+  const want = `translate(${(box.scrollLeft * scale).toFixed(1)} 0)`;
+  if (labels.getAttribute('transform') !== want) labels.setAttribute('transform', want);
+};
+element.addEventListener('scroll', place, true);
+new MutationObserver(place).observe(element, {childList: true, subtree: true, attributes: true,
+                                              attributeFilter: ['transform']});
 """
 
 # Run after an action: a chapter opened "in context" scrolls to its marked section.
@@ -217,7 +222,9 @@ CSS = """
 
 /* sources panel, event and chapter cards */
 @media (min-width: 901px) {
-  #sources-col { position: sticky; top: 8px; align-self: flex-start; max-height: calc(100vh - 16px); overflow-y: auto; }
+  #sources-col { position: sticky; top: 8px; align-self: flex-start; max-height: calc(100vh - 16px); overflow-y: auto;
+    flex-wrap: nowrap; }
+  #sources-col > * { flex-shrink: 0; }
 }
 .sources-panel h4, .selection h4 { margin: .6rem 0 .3rem; font-size: .95rem; }
 .sources-panel .turn-q { font-size: .85rem; opacity: .8; margin: 0 0 .3rem; }
@@ -263,7 +270,7 @@ button.linklike { background: none; border: none; padding: 0; margin: 0; color: 
 .timeline-svg .dot:hover { stroke: #111; stroke-width: 2.5; opacity: 1; }
 .timeline-svg .hit { fill: transparent; cursor: pointer; }
 .timeline-svg .hit:focus { fill: rgba(0, 0, 0, .08); stroke: #111; stroke-width: 2; outline: none; }
-.timeline-svg .label-bg { fill: var(--background-fill-primary); opacity: .94; }
+.timeline-svg .label-bg { fill: var(--background-fill-primary); }
 .timeline-svg .dot.selected { stroke: #111; stroke-width: 3; opacity: 1; }
 .legend { display: flex; flex-wrap: wrap; gap: .3rem .9rem; font-size: .8rem; margin-top: .3rem; }
 .legend .swatch { display: inline-block; width: .8em; height: .8em; border-radius: 50%; margin-right: .3em; vertical-align: -1px; }
@@ -273,7 +280,7 @@ button.linklike { background: none; border: none; padding: 0; margin: 0; color: 
 
 /* chapters */
 .chapter h2 { font-size: 1.25rem; }
-.chapter h3 { font-size: 1.05rem; margin-top: 1.1rem; }
+.chapter h3 { font-size: 1.05rem; margin-top: 1.1rem; scroll-margin-top: 12px; }
 .chapter .summary { font-style: italic; opacity: .85; }
 .chapter p { line-height: 1.6; max-width: 90ch; }
 .chapter .toc ol { font-size: .9rem; }

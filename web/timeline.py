@@ -67,7 +67,7 @@ def _labels(categories: list[str], height: int) -> str:
     the chart scrolls sideways, so a row's category stays readable."""
     texts = "".join(f'<text x="{LEFT - 8}" y="{TOP + ROW * i + ROW / 2 + 4}" text-anchor="end" class="cat-label">'
                     f"{esc(c)}</text>" for i, c in enumerate(categories))
-    return (f'<g class="cat-labels"><rect x="0" y="0" width="{LEFT - 2}" height="{height - AXIS}" class="label-bg"/>'
+    return (f'<g class="cat-labels"><rect x="0" y="0" width="{LEFT - 2}" height="{height}" class="label-bg"/>'
             f"{texts}</g>")
 
 
