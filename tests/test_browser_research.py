@@ -278,6 +278,7 @@ def test_backends_are_labelled_and_every_fallback_says_so(sized, model_server, s
     page = sized(size)
     open_app(page, model_server.url)
     page.locator("#settings").get_by_text("Settings: backend and retrieval filters").click()
+    page.locator("#backend label").first.wait_for()
     labels = page.locator("#backend label").all_inner_texts()
     assert any("demo" in label for label in labels if "SmolLM2-135M" in label), labels
     page.locator("#backend label", has_text="Model server").click()

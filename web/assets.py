@@ -291,6 +291,7 @@ mark.used { background: #fff0a8; color: #1a1a1a; padding: 0 .1em; border-radius:
 #back-to { position: fixed; right: 16px; bottom: 16px; z-index: 1000; min-height: 44px; padding: .5rem 1rem;
   border-radius: 999px; border: none; background: #1e40af; color: #fff; font-weight: 600; font-size: .95rem;
   box-shadow: 0 2px 10px rgba(0, 0, 0, .3); cursor: pointer; }
+#chat button.copied { color: #15803d !important; }
 #back-to:focus-visible { outline: 3px solid #f59e0b; outline-offset: 2px; }
 #chapter-pick input { padding-right: 2rem; text-overflow: ellipsis; }
 
