@@ -10,7 +10,7 @@ EXTRAS_llamacpp := llm
 RUN_EXTRAS := $(EXTRAS_$(BACKEND))
 comma := ,
 
-.PHONY: run test setup system-deps index validate stats clean
+.PHONY: run test setup system-deps a11y-deps index validate stats clean
 
 setup: $(VENV)/.installed
 
@@ -55,7 +55,12 @@ system-deps:
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium fonts-liberation; \
 	fi
 
-test: $(VENV)/.installed-llm+test system-deps
+# axe-core for the accessibility test, pinned in tests/a11y (package-lock.json); skipped without npm.
+a11y-deps:
+	@if command -v npm >/dev/null; then npm ci --prefix tests/a11y --no-audit --no-fund --silent; \
+	else echo "npm not found: the accessibility test will be skipped (apt-get install -y npm)"; fi
+
+test: $(VENV)/.installed-llm+test system-deps a11y-deps
 	$(BIN)/python -m index validate
 	$(BIN)/python -m pytest
 

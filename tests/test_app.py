@@ -234,3 +234,55 @@ def test_app_module_composes_the_web_package(settings, assistant):
     client = TestClient(app.create_app(settings, assistant))
     assert client.get("/api/health").json()["status"] == "ok"
     assert client.get("/").status_code == 200
+
+
+# --- issue 15 without a browser ------------------------------------------------------------------
+
+
+def test_chapter_questions_keep_names_capitalised(catalog):
+    from web.chat import chapter_question
+
+    assert {"Japan", "Philippines"} <= catalog.names and "Defense" not in catalog.names
+    assert chapter_question("2", "Japan's security reforms, 2013-2022", catalog.names).endswith("about Japan's security reforms, 2013-2022?")
+    assert chapter_question("2", "Japan-Philippines defense cooperation", catalog.names).endswith("about Japan-Philippines defense cooperation?")
+    assert chapter_question("4.3", "Defense equipment transfer", catalog.names).endswith("about defense equipment transfer?")
+    assert chapter_question("5", "The study's revised definition", catalog.names).endswith("about the study's revised definition?")
+
+
+def test_a_card_marks_the_sentences_its_answer_took():
+    from web.highlight import citing_sentences, used_sentences
+
+    answer = "Signed on 8 July 2024 in Manila [1]. It entered into force in 2025 [2]. Manila hosted it [1]."
+    assert citing_sentences(answer, "[1]") == ["Signed on 8 July 2024 in Manila.", "Manila hosted it."]
+    text = "Talks opened in 2023. Signed on 8 July 2024 in Manila.\n\nIt needed ratification."
+    assert used_sentences(text, citing_sentences(answer, "[1]")) == [
+        [("Talks opened in 2023.", False), ("Signed on 8 July 2024 in Manila.", True)], [("It needed ratification.", False)]]
+    # a model's paraphrase marks the closest sentence; one sharing nothing marks none
+    assert used_sentences(text, ["The agreement was signed in Manila on 8 July 2024."])[0][1][1]
+    assert not any(hit for p in used_sentences(text, ["Bananas are yellow."]) for _, hit in p)
+
+
+def test_every_answer_not_from_the_chosen_backend_says_why():
+    from web.chat import with_fallback_notice
+
+    listed = with_fallback_notice({"backend": "extractive", "answer_type": "list", "notice": None}, "llamacpp")
+    assert listed["notice"] == "The llamacpp model is not used for list answers; showing the extractive answer."
+    refused = with_fallback_notice({"backend": "extractive", "refused": True, "notice": None}, "openai")
+    assert "does not cover" in refused["notice"]
+    failed = {"backend": "extractive", "notice": "The openai model could not answer (down); showing the extractive answer."}
+    assert with_fallback_notice(dict(failed), "openai") == failed  # the model's own failure is kept
+    assert with_fallback_notice({"backend": "extractive", "notice": None}, "extractive")["notice"] is None
+
+
+def test_backend_choices_label_the_bundled_model_a_demo(settings):
+    from web.ui import backend_choices
+
+    config = WebConfig.from_settings(settings, backends=("extractive", "llamacpp"))
+    labels = dict((name, label) for label, name in backend_choices(config, settings))
+    assert "no model" in labels["extractive"] and "demo" in labels["llamacpp"]
+
+
+def test_clear_resets_filters_and_backend(ui):
+    out = ui.clear()
+    assert [out[f] for f in ui.filters] == [[], [], [], "", ""]
+    assert out[ui.backend] == ui.config.default_backend and out[ui.note] == ""

@@ -6,110 +6,17 @@ portal page, hostile HTML in questions and in corpus text, and the phone layout.
 
 from __future__ import annotations
 
-import functools
 import os
 import re
-import threading
 from dataclasses import replace
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
-from index.settings import PROJECT_ROOT
+from browser_support import (DOCS, RAA, RAA_Q, XSS_Q, XSS_TEXT, answer_text, ask, browser, csp_violations,  # noqa: F401
+                             new_page, open_app, page, pytestmark, server, static, xss)
 from web.config import WebConfig
 from web.server import ServerThread, create_app
-
-CHROMIUM = Path("/usr/bin/chromium")
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium: `apt-get install -y chromium "
-                                "fonts-liberation` to run the browser tests")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run", "--disable-sync"]
-DOCS = PROJECT_ROOT / "docs"
-RAA_Q = "When was the Reciprocal Access Agreement signed?"
-RAA = "2024-07-08-raa-signed"
-XSS_Q = 'Was the RAA <script>window.__xss=1</script> signed <img src=x onerror="window.__xss=2"> in 2024?'
-XSS_TEXT = '<img src=x onerror="window.__xss=3"><script>window.__xss=4</script>'
-TIMEOUT = 60_000
-
-
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="module")
-def static():
-    """docs/ on its own loopback origin, as a portal page would be."""
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(DOCS)))
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
-
-
-@pytest.fixture(scope="module")
-def server(settings, assistant, static):
-    config = WebConfig.from_settings(settings, cors_origins=[static], frame_ancestors=["'self'", static])
-    with ServerThread(create_app(settings, assistant, config)) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        yield chromium
-        chromium.close()
-
-
-def new_page(browser, width=1280, height=900):
-    phone = width < 500
-    context = browser.new_context(viewport={"width": width, "height": height}, is_mobile=phone, has_touch=phone,
-                                  device_scale_factor=2 if phone else 1, accept_downloads=True)
-    # Content-Security-Policy violations, in every frame: the tests assert there are none.
-    context.add_init_script("document.addEventListener('securitypolicyviolation', (e) => {"
-                            " (window.__csp = window.__csp || []).push(e.violatedDirective + ' ' + e.blockedURI); });")
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT)
-    page.errors = []
-    page.on("pageerror", lambda exc: page.errors.append(str(exc)))
-    return page
-
-
-def csp_violations(target) -> list[str]:
-    return target.evaluate("() => window.__csp || []")
-
-
-@pytest.fixture
-def page(browser):
-    page = new_page(browser)
-    yield page
-    assert page.errors == []
-    page.context.close()
-
-
-def open_app(page, url):
-    page.goto(url + "/")
-    page.wait_for_selector("#question textarea")
-
-
-def ask(page, question, turn):
-    page.fill("#question textarea", question)
-    page.click("#ask")
-    page.wait_for_selector(f"#sources #turn-{turn}", state="attached")
-    page.wait_for_function("() => !document.querySelector('#chat').textContent.includes('▍')")
-
-
-def xss(target):
-    return target.evaluate("() => typeof window.__xss")
-
-
-def answer_text(page, n=-1):
-    return page.locator("#chat [data-testid=bot]").nth(n).inner_text()
 
 
 # --- chat ----------------------------------------------------------------------------------------
@@ -179,7 +86,7 @@ def test_timeline_filter_select_and_ask_about_this(page, server, assistant):
     page.get_by_role("option", name="Yoko Kamikawa", exact=True).click()
     page.keyboard.press("Escape")
     page.wait_for_function("() => document.querySelectorAll('#timeline-chart circle.dot').length === 1")
-    page.locator(f'#timeline-chart circle[data-id="{RAA}"]').click()
+    page.locator(f'#timeline-chart circle.dot[data-id="{RAA}"]').click()
     card = page.locator(f"#sel-{RAA}")
     card.wait_for()
     assert "Reciprocal Access Agreement" in card.inner_text() and "https://" in card.inner_text()
@@ -269,7 +176,7 @@ def _check_hostile_corpus(page, settings, assistant):
         assert "<script>window.__xss=4</script>" in panel and 'onerror="window.__xss=3"' in panel
         assert "<script>window.__xss=4</script>" in answer_text(page)
         page.get_by_role("tab", name="Timeline").click()
-        page.locator(f'#timeline-chart circle[data-id="{RAA}"]').click()
+        page.locator(f'#timeline-chart circle.dot[data-id="{RAA}"]').click()
         page.locator(f"#sel-{RAA}").wait_for()
         assert "<img src=x" in page.locator(f"#sel-{RAA}").inner_text()
         assert page.locator("img[src='x'], a[href^='javascript']").count() == 0
@@ -301,15 +208,22 @@ def test_screenshots(browser, server, static):
     page = new_page(browser, 1280, 900)
     open_app(page, server.url)
     ask(page, RAA_Q, 1)
-    page.locator('#chat a[href="#src-1-2"]').first.click()
+    page.locator('#chat a[href="#src-1-1"]').first.click()  # its card marks the sentence the answer took
     page.evaluate("() => window.scrollTo(0, 0)")
     page.screenshot(path=str(out / "chat-citation.png"))
+    _timeline_and_embed(page, server, static, out)
+    _chapter_in_context(page, server, out)
+    page.context.close()
+    _phone(browser, server, out)
+
+
+def _timeline_and_embed(page, server, static, out):
     page.get_by_role("tab", name="Timeline").click()
     page.set_viewport_size({"width": 1280, "height": 1250})
     for event_id in ("2016-02-29-equipment-transfer-agreement", RAA):
-        page.locator(f'#timeline-chart circle[data-id="{event_id}"]').click()
+        page.locator(f'#timeline-chart circle.dot[data-id="{event_id}"]').click()
         page.locator(f"#sel-{event_id}").wait_for()
-    page.locator(f"#sel-2016-02-29-equipment-transfer-agreement summary").click()  # fold the older card
+    page.locator("#sel-2016-02-29-equipment-transfer-agreement summary").click()  # fold the older card
     page.evaluate("() => window.scrollTo(0, 0)")
     page.screenshot(path=str(out / "timeline.png"))
     page.goto(f"{static}/embed-example.html?base={server.url}")
@@ -321,14 +235,38 @@ def test_screenshots(browser, server, static):
     page.click("#ask-form button")
     page.wait_for_selector("#result .answer")
     page.screenshot(path=str(out / "embed.png"), full_page=True)
-    page.context.close()
+
+
+def _chapter_in_context(page, server, out):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    open_app(page, server.url)
+    ask(page, "How did Japan reform its security policy?", 1)
+    card = page.locator("#turn-1 details[id^='src-1-']", has=page.locator(".badge.chapter")).first
+    card.evaluate("d => { d.open = true; }")
+    card.get_by_role("button", name="Read in context").click()
+    page.locator("#chapter-view .in-context h3").wait_for()
+    page.wait_for_timeout(400)
+    page.screenshot(path=str(out / "chapter-context.png"))
+
+
+def _phone(browser, server, out):
     phone = new_page(browser, 390, 844)
     open_app(phone, server.url)
     ask(phone, RAA_Q, 1)
     phone.wait_for_timeout(500)  # let the chat's own autoscroll finish first
-    phone.evaluate("() => { window.scrollTo(0, 0); document.querySelector('#chat [role=log]').scrollTop = 0; }")
+    phone.locator('#chat a[href="#src-1-1"]').first.tap()
+    phone.locator("#back-to").wait_for()
+    phone.screenshot(path=str(out / "phone-card.png"))
+    phone.locator("#back-to").tap()
+    phone.get_by_role("tab", name="Timeline").click()
+    phone.evaluate("() => window.scrollTo(0, 0)")
+    phone.locator("#timeline-chart .chart-scroll").evaluate("e => { e.scrollLeft = e.scrollWidth * 0.6; }")
+    phone.locator(f'#timeline-chart circle.dot[data-id="{RAA}"]').click()
+    phone.locator(f"#sel-{RAA}").wait_for()
+    phone.locator("#timeline-chart .chart-scroll").evaluate("e => { e.scrollLeft = e.scrollWidth * 0.6; }")
+    phone.evaluate("() => document.querySelector('#timeline-chart').scrollIntoView({block: 'start'})")
     phone.wait_for_timeout(200)
-    phone.screenshot(path=str(out / "chat-phone.png"))
+    phone.screenshot(path=str(out / "timeline-phone.png"))
     phone.context.close()
 
 
@@ -360,7 +298,7 @@ def test_page_works_under_its_content_security_policy(page, server):
     ask(page, RAA_Q, 1)
     assert "8 July 2024" in answer_text(page)
     page.get_by_role("tab", name="Timeline").click()
-    page.locator(f'#timeline-chart circle[data-id="{RAA}"]').click()
+    page.locator(f'#timeline-chart circle.dot[data-id="{RAA}"]').click()
     page.locator(f"#sel-{RAA}").wait_for()
     assert csp_violations(page) == [] and page.errors == []
     # CSP blocks what it should: a remote image and a remote fetch from the page's own context

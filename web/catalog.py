@@ -11,6 +11,7 @@ import datetime as dt
 import logging
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from index.records import CANONICAL_CHAPTERS, EVENT_CATEGORIES, event_refs, format_date, strip_event_refs
 
@@ -247,6 +248,14 @@ class Catalog:
                 continue
             kept.append(event)
         return kept
+
+    @cached_property
+    def names(self) -> frozenset[str]:
+        """Words the corpus writes only with a capital (Japan, Marcos): they keep it mid-sentence."""
+        texts = [p.text for c in self.chapters for s in c.sections for p in s.paragraphs]
+        texts += [f"{e.title} {e.summary}" for e in self.events]
+        words = set(re.findall(r"[A-Za-z]+", " ".join(texts)))
+        return frozenset(w for w in words if w[0].isupper() and w.lower() not in words)
 
     def chapter_title(self, chapter_id: str) -> str:
         view = self.chapters_by_id.get(chapter_id)

@@ -98,18 +98,29 @@ def stream_answer(assistant: Assistant, question: str, history: list[Turn], *, f
                   backend: str | None = None) -> Iterator[dict]:
     """``assistant.ask_stream`` with the final Answer turned into the JSON contract. Raises
     InvalidQuestion on the first ``next`` for an empty or over-long question."""
-    lock = _BACKEND_LOCKS.get(backend or assistant.settings.backend)
+    requested = backend or assistant.settings.backend
+    lock = _BACKEND_LOCKS.get(requested)
     if lock:
         lock.acquire()
     try:
         for event in assistant.ask_stream(question, history, filters=filters, backend=backend):
             if event["type"] == "answer":
-                yield {"type": "answer", "answer": event["answer"].to_dict()}
+                yield {"type": "answer", "answer": with_fallback_notice(event["answer"].to_dict(), requested)}
             else:
                 yield event
     finally:
         if lock:
             lock.release()
+
+
+def with_fallback_notice(answer: dict, requested: str) -> dict:
+    """Every answer that did not come from the backend asked for says so: a refusal or a list is
+    always extractive, and says why, like a model that failed."""
+    if answer.get("backend") != requested and not answer.get("notice"):
+        why = "when the study does not cover a question" if answer.get("refused") else (
+            "for list answers" if answer.get("answer_type") == "list" else "for this answer")
+        answer["notice"] = f"The {requested} model is not used {why}; showing the extractive answer."
+    return answer
 
 
 def ask_once(assistant: Assistant, question: str, history: list[Turn], **kwargs) -> dict:
@@ -129,11 +140,13 @@ def event_question(event: EventCard) -> str:
     return f"What does the study say about: {event.title} ({event.display_date})?"
 
 
-def chapter_question(chapter_id: str, topic: str) -> str:
+def chapter_question(chapter_id: str, topic: str, names: frozenset[str] = frozenset()) -> str:
+    """``names``: words the corpus only ever capitalises ("Japan's" stays "Japan's" mid-sentence)."""
     topic = topic.strip().rstrip(".")
     words = topic.split()
     proper = len(words) > 1 and words[1][:1].isupper()  # "Official Security Assistance …" keeps its capitals
-    if words and (words[0] in ("The", "A", "An") or (not proper and not words[0].isupper())):
+    first = re.match(r"[A-Za-z]*", words[0]).group(0) if words else ""  # "Japan's", "Japan-Philippines": Japan
+    if words and (words[0] in ("The", "A", "An") or (not proper and not words[0].isupper() and first not in names)):
         topic = topic[:1].lower() + topic[1:]
     return f"What does chapter {chapter_id} say about {topic}?"
 
@@ -161,12 +174,12 @@ def followups(answer: dict, catalog: Catalog, asked: list[str] | tuple[str, ...]
             break
     for c in sources:
         if c.get("kind") == "chapter" and c.get("chapter"):
-            add(chapter_question(c["chapter"], c.get("section") or catalog.chapter_title(c["chapter"])))
+            add(chapter_question(c["chapter"], c.get("section") or catalog.chapter_title(c["chapter"]), catalog.names))
             break
     else:
         chapters = [ch for e in events for ch in e.chapters]
         if chapters:
-            add(chapter_question(chapters[0], catalog.chapter_title(chapters[0])))
+            add(chapter_question(chapters[0], catalog.chapter_title(chapters[0]), catalog.names))
     if len(out) < MAX_FOLLOWUPS and len(events) > 1:
         add(event_question(events[1]))
     return out
@@ -260,5 +273,5 @@ def write_export(turns: list[dict], *, study: str = "") -> str | None:
 
 
 __all__ = ["STARTER_QUESTIONS", "BadFilters", "InvalidQuestion", "make_filters", "describe_filters",
-           "history_from_turns", "stream_answer", "ask_once", "followups", "event_question", "chapter_question",
+           "history_from_turns", "stream_answer", "with_fallback_notice", "ask_once", "followups", "event_question", "chapter_question",
            "conversation_markdown", "write_export"]

@@ -10,6 +10,7 @@ import re
 
 from assistant.verify import MARKER  # noqa: F401  (the one citation-marker format; re-exported for web)
 from web.catalog import Catalog, ChapterView, EventCard
+from web.highlight import citing_sentences, used_sentences
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")  # anywhere; line starts are handled below
 _MD_LINE_START = re.compile(r"^(\s*)([#+=-]|\d+\.)", re.M)
@@ -109,9 +110,30 @@ def _chapter_chips(chapters) -> str:
     return f'<p class="meta">Chapters: {chips}</p>' if chips else ""
 
 
+def _marked(text: str, used: list[str]) -> str:
+    """Paragraphs of escaped text; the sentences the answer took are wrapped in ``<mark class="used">``."""
+    return "".join("<p>" + " ".join(f'<mark class="used">{esc(s)}</mark>' if hit else esc(s) for s, hit in para)
+                   + "</p>" for para in used_sentences(text, used))
+
+
+def section_anchor(view: ChapterView | None, heading: str | None) -> str | None:
+    """The Chapters tab's id for a section (``sec-4.3-2``), if the chapter has one of that heading."""
+    index = next((i for i, s in enumerate(view.sections) if heading and s.heading == heading), None) if view else None
+    return None if index is None else f"sec-{view.id}-{index}"
+
+
+def _in_context(source: dict, catalog: Catalog | None) -> str:
+    chapter = source.get("chapter") or source.get("ref")
+    anchor = section_anchor(catalog.chapters_by_id.get(chapter), source.get("section")) if catalog else None
+    target = f"{chapter}#{anchor}" if anchor else chapter
+    return (f'<p class="actions"><button type="button" class="ask" data-action="open-chapter" data-id="{esc(target)}">'
+            f"Read in context</button></p>")
+
+
 def source_card(source: dict, *, anchor: str, marker: str = "", is_open: bool = False,
-                catalog: Catalog | None = None) -> str:
-    """One cited or retrieved item (the JSON contract's shape): a chapter passage or an event card."""
+                catalog: Catalog | None = None, used: list[str] = ()) -> str:
+    """One cited or retrieved item (the JSON contract's shape): a chapter passage or an event card.
+    ``used``: the answer's sentences citing it, marked where the card's text has them."""
     unverified = source.get("verified") is False
     flag = ' <span class="badge unverified" title="The sentences citing this are not fully supported by it">unverified</span>' if unverified else ""
     mark = f'<span class="marker">{esc(marker)}</span> ' if marker else ""
@@ -119,7 +141,7 @@ def source_card(source: dict, *, anchor: str, marker: str = "", is_open: bool = 
         head = (f'{mark}<span class="badge event">event</span> <span class="date">{esc(source.get("date") or "")}</span> '
                 f'<span class="title">{esc(source.get("title"))}</span>{flag}')
         event = catalog.events_by_id.get(source.get("ref")) if catalog else None
-        body = (f"<p>{esc(event.summary if event else source.get('text'))}</p>"
+        body = (_marked(event.summary if event else source.get("text"), list(used))
                 + (f'<p class="meta">Category: {esc(source.get("category"))}</p>' if source.get("category") else "")
                 + (f'<p class="meta">Actors: {esc(", ".join(source.get("actors") or []))}</p>' if source.get("actors") else "")
                 + _chapter_chips(event.chapters if event else [source.get("chapter")] if source.get("chapter") else [])
@@ -132,8 +154,8 @@ def source_card(source: dict, *, anchor: str, marker: str = "", is_open: bool = 
         head = (f'{mark}<span class="badge chapter">§{esc(source.get("chapter") or source.get("ref"))}{page}</span> '
                 f'<span class="title">{esc(section or source.get("title"))}</span>{flag}')
         body = (f'<p class="meta">{esc(source.get("title"))}</p>'
-                + "".join(f"<p>{esc(p)}</p>" for p in (source.get("text") or "").split("\n\n") if p.strip())
-                + _chapter_chips([source.get("chapter") or source.get("ref")]))
+                + _marked(source.get("text"), list(used))
+                + _chapter_chips([source.get("chapter") or source.get("ref")]) + _in_context(source, catalog))
     cls = "card unverified-card" if unverified else "card"
     return (f'<details class="{cls}" id="{esc(anchor)}"{" open" if is_open else ""}>'
             f"<summary>{head}</summary><div class=\"card-body\">{body}</div></details>")
@@ -184,7 +206,7 @@ def turn_sources(answer: dict, turn: int, *, catalog: Catalog | None = None, hid
         for i, c in enumerate(answer["citations"]):
             n = c.get("marker", "").strip("[]")
             parts.append(source_card(c, anchor=f"src-{turn}-{n}", marker=c.get("marker", ""), is_open=i == 0,
-                                     catalog=catalog))
+                                     catalog=catalog, used=citing_sentences(answer.get("answer", ""), c.get("marker", ""))))
     also = [s for s in answer.get("retrieved", []) if (s.get("kind"), s.get("ref"), s.get("text")) not in cited_ids]
     if also:
         parts.append("<h4>Also retrieved</h4>" if answer.get("citations") else "<h4>Nearest material</h4>")
@@ -218,31 +240,52 @@ def sources_panel(turns: list[dict], *, catalog: Catalog | None = None, notice: 
 # --- chapters --------------------------------------------------------------------------------------
 
 
-def chapter_html(view: ChapterView | None, catalog: Catalog) -> str:
+def _chapter_nav(view: ChapterView, catalog: Catalog) -> str:
+    ids = [c.id for c in catalog.chapters]
+    i = ids.index(view.id) if view.id in ids else -1
+    links = []
+    for label, j in (("Previous chapter", i - 1), ("Next chapter", i + 1)):
+        if i >= 0 and 0 <= j < len(ids):
+            other = catalog.chapters[j]
+            links.append(f'<button type="button" class="ask chapter-step" data-action="open-chapter" data-id="{esc(other.id)}" '
+                         f'title="§{esc(other.id)} {esc(other.title)}">{"← " if j < i else ""}{label}: §{esc(other.id)}'
+                         f'{" →" if j > i else ""}</button>')
+    return f'<nav class="chapter-nav" aria-label="Chapters">{"".join(links)}</nav>' if links else ""
+
+
+def _paragraph(p, catalog: Catalog) -> str:
+    chips = "".join(
+        f'<a class="chip ev-chip" href="#chev-{esc(e)}" title="{esc(catalog.events_by_id[e].title)}">'
+        f"{esc(catalog.events_by_id[e].display_date)}</a>"
+        for e in p.events if e in catalog.events_by_id)
+    return f"<p>{esc(p.text)}" + (f' <span class="ev-chips">{chips}</span>' if chips else "") + "</p>"
+
+
+def chapter_html(view: ChapterView | None, catalog: Catalog, focus: str | None = None) -> str:
+    """One chapter of the digest. ``focus``: a section's id to scroll to and mark ("read in context")."""
     if view is None:
         return '<div class="chapter"><p class="hint">Choose a chapter.</p></div>'
     toc = "".join(f'<li><a href="#sec-{esc(view.id)}-{i}">{esc(s.heading)}</a></li>'
                   for i, s in enumerate(view.sections) if s.heading)
-    parts = [f'<article class="chapter" data-chapter="{esc(view.id)}"><h2>§{esc(view.id)} {esc(view.title)}</h2>']
+    focus_attr = f' data-focus="{esc(focus)}"' if focus else ""
+    parts = [f'<article class="chapter" data-chapter="{esc(view.id)}"{focus_attr}><h2>§{esc(view.id)} {esc(view.title)}</h2>']
     if view.summary:
         parts.append(f'<p class="summary">{esc(view.summary)}</p>')
     parts.append(f'<p class="tools"><button type="button" class="ask" data-action="ask-chapter" data-id="{esc(view.id)}">'
                  f"Ask about this chapter</button></p>")
     if toc:
-        parts.append(f'<nav class="toc"><ol>{toc}</ol></nav>')
+        parts.append(f'<nav class="toc" aria-label="Sections"><ol>{toc}</ol></nav>')
     for i, section in enumerate(view.sections):
+        anchor = f"sec-{view.id}-{i}"
+        body = "".join(_paragraph(p, catalog) for p in section.paragraphs)
         if section.heading:
-            parts.append(f'<h3 id="sec-{esc(view.id)}-{i}">{esc(section.heading)}</h3>')
-        for p in section.paragraphs:
-            chips = "".join(
-                f'<a class="chip ev-chip" href="#chev-{esc(e)}" title="{esc(catalog.events_by_id[e].title)}">'
-                f"{esc(catalog.events_by_id[e].display_date)}</a>"
-                for e in p.events if e in catalog.events_by_id)
-            parts.append(f"<p>{esc(p.text)}" + (f' <span class="ev-chips">{chips}</span>' if chips else "") + "</p>")
+            body = f'<h3 id="{esc(anchor)}">{esc(section.heading)}</h3>{body}'
+        parts.append(f'<section class="in-context">{body}</section>' if focus == anchor else body)
     events = [catalog.events_by_id[e] for e in view.events if e in catalog.events_by_id]
     if events:
         parts.append(f"<h3>Events in this chapter ({len(events)})</h3>")
         parts += [event_card(e, anchor=f"chev-{e.id}", is_open=False, catalog=catalog)
                   for e in sorted(events, key=lambda e: e.date)]
+    parts.append(_chapter_nav(view, catalog))
     parts.append("</article>")
     return "".join(parts)

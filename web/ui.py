@@ -6,10 +6,12 @@ contract's shape (``{"question", "answer": Answer.to_dict(), "filters"}``)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import gradio as gr
 
 from assistant.service import MAX_QUESTION_CHARS, Assistant, InvalidQuestion
-from web.assets import ACTION_JS
+from web.assets import ACTION_JS, CHART_JS, FOCUS_JS
 from web.catalog import BadPeriod, Catalog
 from web.chat import (STARTER_QUESTIONS, BadFilters, ask_once, chapter_question, describe_filters, event_question,
                       followups, history_from_turns, make_filters, stream_answer, write_export)
@@ -22,6 +24,18 @@ PRIVATE = {"api_visibility": "private"}
 HEADER = ('<div id="app-header"><h1>Study Assistant</h1><p>Ask about <i>Japan-Philippines Defense Cooperation under '
           "the Free and Open Indo-Pacific Initiative</i> (2025). Every sentence cites a chapter of our digest or a "
           "dated event; click a marker such as [1] to read the source.</p></div>")
+BACKEND_NOTE = ("A model only rephrases the extractive answer, and each of its sentences must pass the same check; "
+                "lists and refusals are always extractive.")
+
+
+def backend_choices(config: WebConfig, settings) -> list[tuple[str, str]]:
+    """(label, name) for the backends this server can run; the bundled 135M model is labelled a demo,
+    since it almost never writes an answer that passes verification."""
+    labels = {"extractive": "Extractive (sentences from the study, no model)",
+              "llamacpp": ("SmolLM2-135M, bundled: demo only, usually falls back" if settings.llm_model_path is None
+                           else f"Local model: {Path(settings.llm_model_path).name}"),
+              "openai": f"Model server: {settings.openai_model}"}
+    return [(labels.get(name, name), name) for name in config.backends]
 
 
 def _final_markdown(answer: dict, turn: int) -> str:
@@ -31,7 +45,7 @@ def _final_markdown(answer: dict, turn: int) -> str:
         body = f"*Understood as: {md_text(answer['standalone_question'])}*\n\n{body}"
     if answer.get("notice"):
         body = f"*{md_text(answer['notice'])}*\n\n{body}"
-    return body
+    return f"{body}\n\n*Backend: {md_text(answer.get('backend') or 'extractive')}*"
 
 
 class ChatUI:
@@ -87,8 +101,23 @@ class ChatUI:
         return updates
 
     def clear(self):
+        """A fresh start: the conversation, its sources and the retrieval settings all reset."""
+        f_chapters, f_categories, f_actors, f_from, f_to = self.filters
         return {self.chat: [], self.turns: [], self.question: "", self.sources: EMPTY_PANEL,
-                **self._followup_updates([]), self.export: gr.DownloadButton(value=None, interactive=False)}
+                **self._followup_updates([]), self.export: gr.DownloadButton(value=None, interactive=False),
+                f_chapters: [], f_categories: [], f_actors: [], f_from: "", f_to: "",
+                self.backend: self.config.default_backend, self.note: ""}
+
+    def send_pending(self, pending, chat, turns, backend, *filters):
+        """After "Ask about this": the question it wrote is asked at once."""
+        yield {self.pending: ""}
+        if pending:
+            yield from self.submit(pending, chat, turns, backend, *filters)
+
+    def from_example(self, chat, turns, backend, chapters, categories, actors, year_from, year_to, evt: gr.SelectData):
+        # Gradio finds ``evt`` by its annotation among named parameters, so the filters are spelled out.
+        text = evt.value.get("text", "") if isinstance(evt.value, dict) else str(evt.value)
+        yield from self.submit(text, chat, turns, backend, chapters, categories, actors, year_from, year_to)
 
     def filter_note(self, chapters, categories, actors, year_from, year_to):
         try:
@@ -112,27 +141,38 @@ class ChatUI:
         data = getattr(evt, "_data", None) or {}
         action, ident = str(data.get("action", "")), str(data.get("id", ""))
         selected = list(selected or [])
-        out = {self.selected: selected}
         if action in ("select-event", "deselect-event") and ident in self.catalog.events_by_id:
-            if ident in selected:
-                selected.remove(ident)
-            elif action == "select-event":
-                selected.insert(0, ident)
-            chart, cards, listing = self.timeline(selected, categories, actors, year_from, year_to)
-            out.update({self.selected: selected, self.chart: chart, self.selection: cards, self.event_list: listing})
-        elif action == "ask-event" and ident in self.catalog.events_by_id:
-            out.update({self.question: event_question(self.catalog.events_by_id[ident]),
-                        self.tabs: gr.Tabs(selected="chat")})
-        elif action == "ask-chapter" and ident in self.catalog.chapters_by_id:
-            out.update({self.question: chapter_question(ident, self.catalog.chapter_title(ident)),
-                        self.tabs: gr.Tabs(selected="chat")})
-        elif action == "open-chapter":
-            view_id = ident if ident in self.catalog.chapters_by_id else next(
-                (c.id for c in self.catalog.chapters if c.id.startswith(ident + ".")), None)
-            if view_id:
-                out.update({self.chapter_pick: view_id, self.tabs: gr.Tabs(selected="chapters"),
-                            self.chapter_view: chapter_html(self.catalog.chapters_by_id[view_id], self.catalog)})
-        return out
+            return self._toggle(action, ident, selected, categories, actors, year_from, year_to)
+        if action == "ask-event" and ident in self.catalog.events_by_id:
+            return self._ask_about(selected, event_question(self.catalog.events_by_id[ident]))
+        if action == "ask-chapter" and ident in self.catalog.chapters_by_id:
+            return self._ask_about(selected, chapter_question(ident, self.catalog.chapter_title(ident), self.catalog.names))
+        if action == "open-chapter":
+            return self._open_chapter(selected, *ident.partition("#")[::2])
+        return {self.selected: selected}
+
+    def _toggle(self, action, ident, selected, categories, actors, year_from, year_to) -> dict:
+        if ident in selected:
+            selected.remove(ident)
+        elif action == "select-event":
+            selected.insert(0, ident)
+        chart, cards, listing = self.timeline(selected, categories, actors, year_from, year_to)
+        return {self.selected: selected, self.chart: chart, self.selection: cards, self.event_list: listing}
+
+    def _ask_about(self, selected, question: str) -> dict:
+        return {self.selected: selected, self.question: question, self.pending: question,
+                self.tabs: gr.Tabs(selected="chat")}
+
+    def _open_chapter(self, selected, ident: str, section: str) -> dict:
+        """A chapter by id (a bare "4" opens 4.1); ``section`` ("sec-4.3-2") is scrolled to and marked."""
+        view_id = ident if ident in self.catalog.chapters_by_id else next(
+            (c.id for c in self.catalog.chapters if c.id.startswith(ident + ".")), None)
+        if not view_id:
+            return {self.selected: selected}
+        view = self.catalog.chapters_by_id[view_id]
+        focus = section if section.startswith(f"sec-{view_id}-") else None
+        return {self.selected: selected, self.chapter_pick: view_id, self.tabs: gr.Tabs(selected="chapters"),
+                self.chapter_view: chapter_html(view, self.catalog, focus=focus)}
 
     def api_ask(self, question: str, history: list | None = None, filters: dict | None = None,
                 backend: str | None = None) -> dict:
@@ -153,97 +193,112 @@ class ChatUI:
 
     # -- layout ----------------------------------------------------------------------------
     def build(self) -> gr.Blocks:
-        cat = self.catalog
-        years = [("any", "")] + [(str(y), str(y)) for y in range(cat.years[0], cat.years[1] + 1)]
-        chapter_choices = [(f"§{c.id} {c.title}", c.id) for c in cat.chapters]
+        years = [("any", "")] + [(str(y), str(y)) for y in range(self.catalog.years[0], self.catalog.years[1] + 1)]
+        chapter_choices = [(f"§{c.id} {c.title}", c.id) for c in self.catalog.chapters]
         with gr.Blocks(title="Study Assistant", analytics_enabled=False, delete_cache=(3600, 3600)) as ui:
-            self.turns, self.selected = gr.State([]), gr.State([])
+            self.turns, self.selected, self.pending = gr.State([]), gr.State([]), gr.State("")
             gr.HTML(HEADER, js_on_load=None)
             with gr.Tabs(selected="chat", elem_id="tabs") as self.tabs:
                 with gr.Tab("Chat", id="chat", elem_id="tab-chat"):
                     with gr.Row(equal_height=False):
                         with gr.Column(scale=3, min_width=340):
-                            self.chat = gr.Chatbot(
-                                label="Chat", show_label=False, elem_id="chat", height="56vh", min_height=340, buttons=["copy", "copy_all"],
-                                latex_delimiters=[], allow_tags=False, sanitize_html=True, feedback_options=None,
-                                examples=[{"text": q} for q in STARTER_QUESTIONS],
-                                placeholder="**Ask about the study.** Try a starter question:")
-                            with gr.Row(visible=False, elem_classes="followups", elem_id="followups") as self.followup_row:
-                                self.followup_buttons = [gr.Button(" ", size="sm", visible=False, elem_classes="followup",
-                                                                   elem_id=f"followup-{i}") for i in range(3)]
-                            self.question = gr.Textbox(label="Question", placeholder="Ask about the study…", lines=1,
-                                                       max_lines=4, max_length=MAX_QUESTION_CHARS, elem_id="question")
-                            with gr.Row():
-                                ask = gr.Button("Ask", variant="primary", elem_id="ask", min_width=80)
-                                clear = gr.Button("Clear", elem_id="clear", min_width=80)
-                                self.export = gr.DownloadButton("Export Markdown", interactive=False, elem_id="export",
-                                                                min_width=120)
-                            note = gr.Markdown("", elem_id="filter-note")
-                            with gr.Accordion("Settings: backend and retrieval filters", open=False, elem_id="settings"):
-                                backend = gr.Radio(list(self.config.backends), value=self.config.default_backend,
-                                                   label="Backend", elem_id="backend")
-                                f_chapters = gr.Dropdown(chapter_choices, multiselect=True, label="Chapter",
-                                                         elem_id="filter-chapter")
-                                f_categories = gr.Dropdown(cat.categories, multiselect=True, label="Category",
-                                                           elem_id="filter-category")
-                                f_actors = gr.Dropdown(cat.actors, multiselect=True, label="Actor", elem_id="filter-actor")
-                                with gr.Row():
-                                    f_from = gr.Dropdown(years, value="", label="From year", elem_id="filter-from")
-                                    f_to = gr.Dropdown(years, value="", label="To year", elem_id="filter-to")
+                            self._chat_column()
                         with gr.Column(scale=2, min_width=300, elem_id="sources-col"):
+                            self._settings(years, chapter_choices)
                             self.sources = gr.HTML(EMPTY_PANEL, elem_id="sources", js_on_load=ACTION_JS, label="Sources")
                 with gr.Tab("Timeline", id="timeline", elem_id="tab-timeline"):
-                    with gr.Row():
-                        t_categories = gr.Dropdown(cat.categories, multiselect=True, label="Category",
-                                                   elem_id="timeline-category", min_width=200)
-                        t_actors = gr.Dropdown(cat.actors, multiselect=True, label="Actor", elem_id="timeline-actor",
-                                               min_width=200)
-                        t_from = gr.Dropdown(years, value="", label="From", elem_id="timeline-from", min_width=100)
-                        t_to = gr.Dropdown(years, value="", label="To", elem_id="timeline-to", min_width=100)
-                    chart, cards, listing = self.timeline([], [], [], "", "")
-                    self.chart = gr.HTML(chart, elem_id="timeline-chart", js_on_load=ACTION_JS)
-                    self.selection = gr.HTML(cards, elem_id="timeline-selection", js_on_load=ACTION_JS)
-                    with gr.Accordion("Events shown, as a list", open=False):
-                        self.event_list = gr.HTML(listing, elem_id="timeline-list", js_on_load=ACTION_JS)
+                    self._timeline_tab(years)
                 with gr.Tab("Chapters", id="chapters", elem_id="tab-chapters"):
-                    first = cat.chapters[0].id if cat.chapters else None
-                    self.chapter_pick = gr.Dropdown(chapter_choices, value=first, label="Chapter",
-                                                    elem_id="chapter-pick")
-                    self.chapter_view = gr.HTML(chapter_html(cat.chapters_by_id.get(first), cat),
-                                                elem_id="chapter-view", js_on_load=ACTION_JS)
-
-            filters = [f_chapters, f_categories, f_actors, f_from, f_to]
-            chat_out = [self.chat, self.turns, self.question, self.sources, self.followup_row,
-                        *self.followup_buttons, self.export]
-            for trigger in (self.question.submit, ask.click):
-                trigger(self.submit, [self.question, self.chat, self.turns, backend, *filters], chat_out, **PRIVATE)
-            for button in self.followup_buttons:
-                button.click(self.submit, [button, self.chat, self.turns, backend, *filters], chat_out, **PRIVATE)
-
-            def from_example(chat, turns, backend, chapters, categories, actors, year_from, year_to,
-                             evt: gr.SelectData):
-                text = evt.value.get("text", "") if isinstance(evt.value, dict) else str(evt.value)
-                yield from self.submit(text, chat, turns, backend, chapters, categories, actors, year_from, year_to)
-
-            self.chat.example_select(from_example, [self.chat, self.turns, backend, *filters], chat_out, **PRIVATE)
-            clear.click(self.clear, None, chat_out, **PRIVATE)
-            self.chat.clear(self.clear, None, chat_out, **PRIVATE)
-            for f in filters:
-                f.change(self.filter_note, filters, note, **PRIVATE)
-
-            t_filters = [t_categories, t_actors, t_from, t_to]
-            for f in t_filters:
-                f.change(self.timeline, [self.selected, *t_filters], [self.chart, self.selection, self.event_list],
-                         **PRIVATE)
-            action_out = [self.selected, self.chart, self.selection, self.event_list, self.question, self.tabs,
-                          self.chapter_pick, self.chapter_view]
-            for html in (self.sources, self.chart, self.selection, self.event_list, self.chapter_view):
-                html.click(self.action, [self.selected, *t_filters], action_out, **PRIVATE)
-            self.chapter_pick.change(lambda c: chapter_html(cat.chapters_by_id.get(c), cat), self.chapter_pick,
-                                     self.chapter_view, **PRIVATE)
+                    self._chapters_tab(chapter_choices)
+            self._wire_chat()
+            self._wire_views()
             gr.api(self.api_ask, api_name="ask")
         ui.queue(default_concurrency_limit=self.config.ui_concurrency)
         return ui
+
+    def _chat_column(self) -> None:
+        self.chat = gr.Chatbot(
+            label="Chat", show_label=False, elem_id="chat", height="56vh", min_height=340, buttons=["copy", "copy_all"],
+            latex_delimiters=[], allow_tags=False, sanitize_html=True, feedback_options=None,
+            examples=[{"text": q} for q in STARTER_QUESTIONS],
+            placeholder="**Ask about the study.** Try a starter question:")
+        with gr.Row(visible=False, elem_classes="followups", elem_id="followups") as self.followup_row:
+            self.followup_buttons = [gr.Button(" ", size="sm", visible=False, elem_classes="followup",
+                                               elem_id=f"followup-{i}") for i in range(3)]
+        self.question = gr.Textbox(label="Question", placeholder="Ask about the study…", lines=1, max_lines=4,
+                                   max_length=MAX_QUESTION_CHARS, elem_id="question")
+        with gr.Row(elem_id="chat-buttons"):
+            self.ask = gr.Button("Ask", variant="primary", elem_id="ask", min_width=80)
+            self.clear_button = gr.Button("Clear", elem_id="clear", min_width=80)
+            self.export = gr.DownloadButton("Export Markdown", interactive=False, elem_id="export", min_width=120)
+        self.note = gr.Markdown("", elem_id="filter-note")
+
+    def _settings(self, years, chapter_choices) -> None:
+        """At the top of the sources column, so it is on screen beside the chat, not below it."""
+        cat = self.catalog
+        choices = backend_choices(self.config, self.assistant.settings)
+        with gr.Accordion("Settings: backend and retrieval filters", open=False, elem_id="settings"):
+            self.backend = gr.Radio(choices, value=self.config.default_backend, label="Backend", elem_id="backend",
+                                    info=BACKEND_NOTE, visible=len(choices) > 1)
+            self.filters = [
+                gr.Dropdown(chapter_choices, multiselect=True, label="Chapter", elem_id="filter-chapter"),
+                gr.Dropdown(cat.categories, multiselect=True, label="Category", elem_id="filter-category"),
+                gr.Dropdown(cat.actors, multiselect=True, label="Actor", elem_id="filter-actor")]
+            with gr.Row():
+                self.filters += [gr.Dropdown(years, value="", label="From year", elem_id="filter-from"),
+                                 gr.Dropdown(years, value="", label="To year", elem_id="filter-to")]
+
+    def _timeline_tab(self, years) -> None:
+        cat = self.catalog
+        with gr.Row():
+            self.t_filters = [
+                gr.Dropdown(cat.categories, multiselect=True, label="Category", elem_id="timeline-category", min_width=200),
+                gr.Dropdown(cat.actors, multiselect=True, label="Actor", elem_id="timeline-actor", min_width=200),
+                gr.Dropdown(years, value="", label="From", elem_id="timeline-from", min_width=100),
+                gr.Dropdown(years, value="", label="To", elem_id="timeline-to", min_width=100)]
+        chart, cards, listing = self.timeline([], [], [], "", "")
+        self.chart = gr.HTML(chart, elem_id="timeline-chart", js_on_load=ACTION_JS + CHART_JS)
+        self.selection = gr.HTML(cards, elem_id="timeline-selection", js_on_load=ACTION_JS)
+        with gr.Accordion("Events shown, as a list", open=False):
+            self.event_list = gr.HTML(listing, elem_id="timeline-list", js_on_load=ACTION_JS)
+
+    def _chapters_tab(self, chapter_choices) -> None:
+        first = self.catalog.chapters[0].id if self.catalog.chapters else None
+        self.chapter_pick = gr.Dropdown(chapter_choices, value=first, label="Chapter", elem_id="chapter-pick")
+        self.chapter_view = gr.HTML(chapter_html(self.catalog.chapters_by_id.get(first), self.catalog),
+                                    elem_id="chapter-view", js_on_load=ACTION_JS)
+
+    def _chat_outputs(self) -> list:
+        return [self.chat, self.turns, self.question, self.sources, self.followup_row, *self.followup_buttons,
+                self.export]
+
+    def _wire_chat(self) -> None:
+        chat_in, chat_out = [self.chat, self.turns, self.backend, *self.filters], self._chat_outputs()
+        for trigger in (self.question.submit, self.ask.click):
+            trigger(self.submit, [self.question, *chat_in], chat_out, **PRIVATE)
+        for button in self.followup_buttons:
+            button.click(self.submit, [button, *chat_in], chat_out, **PRIVATE)
+        self.chat.example_select(self.from_example, chat_in, chat_out, **PRIVATE)
+        cleared = chat_out + [*self.filters, self.backend, self.note]
+        self.clear_button.click(self.clear, None, cleared, **PRIVATE)
+        self.chat.clear(self.clear, None, cleared, **PRIVATE)
+        for f in self.filters:
+            f.change(self.filter_note, self.filters, self.note, **PRIVATE)
+
+    def _wire_views(self) -> None:
+        cat = self.catalog
+        for f in self.t_filters:
+            f.change(self.timeline, [self.selected, *self.t_filters], [self.chart, self.selection, self.event_list],
+                     **PRIVATE)
+        action_out = [self.selected, self.chart, self.selection, self.event_list, self.question, self.pending,
+                      self.tabs, self.chapter_pick, self.chapter_view]
+        pending_in = [self.pending, self.chat, self.turns, self.backend, *self.filters]
+        for html in (self.sources, self.chart, self.selection, self.event_list, self.chapter_view):
+            acted = html.click(self.action, [self.selected, *self.t_filters], action_out, **PRIVATE)
+            acted.then(self.send_pending, pending_in, self._chat_outputs() + [self.pending], **PRIVATE)
+            acted.then(None, None, None, js=FOCUS_JS, **PRIVATE)
+        self.chapter_pick.input(lambda c: chapter_html(cat.chapters_by_id.get(c), cat), self.chapter_pick,
+                                 self.chapter_view, **PRIVATE)
 
 
 def _chain(first, rest):
