@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from index import offline as _offline  # noqa: F401
+from core import offline as _offline  # noqa: F401
+from core.settings import get_settings
 
 
 def _print_human(answer) -> None:
@@ -34,7 +35,6 @@ def main(argv: list[str] | None = None, assistant=None) -> int:
     args = parser.parse_args(argv)
 
     from assistant.service import Assistant, InvalidQuestion
-    from index.settings import get_settings
     from index.store import IndexMissing
 
     try:

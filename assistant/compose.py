@@ -13,8 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from assistant.query import expand
-from assistant.text import format_date, sentences, tokens
-from assistant.types import Source
+from core.dates import format_date
+from core.text import sentences, tokens
+from core.model import Source
 
 # Sentences that refer back to something before them ("This rule …", "First, …") or that describe the
 # digest itself rather than the study or the record.

@@ -12,9 +12,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Callable, Protocol
 
-from assistant.types import Source
-from index.records import format_date
-from index.settings import Settings
+from core.model import Source
+from core.dates import format_date
+from core.settings import Settings
 
 
 class LLMError(RuntimeError):
@@ -40,7 +40,7 @@ def register_backend(name: str):
 
 
 def make_backend(settings: Settings, name: str | None = None) -> LLMBackend | None:
-    name = name or settings.backend
+    name = name or settings.llm.backend
     if name == "extractive":
         return None
     if name not in BACKENDS:
@@ -101,9 +101,9 @@ class LlamaCppBackend:
     name = "llamacpp"
 
     def __init__(self, settings: Settings):
-        self.model_path = Path(settings.llm_model_path or smollm2_path())
-        self.n_ctx = settings.llm_context
-        self.max_tokens = settings.llm_max_tokens
+        self.model_path = Path(settings.llm.model_path or smollm2_path())
+        self.n_ctx = settings.llm.context
+        self.max_tokens = settings.llm.max_tokens
         self._llama = None
         self._lock = threading.Lock()  # one llama.cpp context serves one generation at a time
 
@@ -140,11 +140,11 @@ class OpenAICompatibleBackend:
     name = "openai"
 
     def __init__(self, settings: Settings):
-        self.url = settings.openai_base_url.rstrip("/") + "/chat/completions"
-        self.model = settings.openai_model
-        self.api_key = settings.openai_api_key
-        self.timeout = settings.llm_timeout_s
-        self.max_tokens = settings.llm_max_tokens
+        self.url = settings.openai.base_url.rstrip("/") + "/chat/completions"
+        self.model = settings.openai.model
+        self.api_key = settings.openai.api_key
+        self.timeout = settings.llm.timeout_s
+        self.max_tokens = settings.llm.max_tokens
 
     def stream(self, messages: list[dict]) -> Iterator[str]:
         import httpx

@@ -4,7 +4,6 @@ timeline questions (lists, date ranges) read directly instead of relying on simi
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 
@@ -12,8 +11,9 @@ import numpy as np
 from llama_index.core.retrievers import BaseRetriever
 from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
-from assistant.text import tokens
-from assistant.types import Source
+from core.metadata import source_from_record
+from core.model import Source
+from core.text import tokens
 from index.embedding import Embedder
 from index.store import get_all
 
@@ -22,33 +22,6 @@ _INSTITUTION = re.compile(r"\b(Japan|Philippines?|China|United|States|Ministry|D
                           r"Association|Union|Command|Fleet|Brigade|Marine|Marines|Defense|Defence|ASEAN|Government|"
                           r"Embassy|Committee|Cabinet|Kingdom|Australia|Vietnam|Indonesia|Malaysia|Korea|India)\b")
 _RRF_K = 60  # the usual constant from Cormack et al.; damps the head of each ranking
-
-
-def _unpack(value: str) -> tuple[str, ...]:
-    return tuple(v for v in (value or "").split("|") if v)
-
-
-def source_from_record(doc_id: str, text: str, meta: dict) -> Source:
-    kind = meta.get("kind", "chapter")
-    return Source(
-        kind=kind,
-        ref=meta.get("ref", doc_id),
-        chapter=meta.get("chapter") or None,
-        date=meta.get("date") or None,
-        title=meta.get("title", ""),
-        text=text,
-        doc_id=doc_id,
-        section=meta.get("section") or None,
-        page=meta.get("page") if (meta.get("page") or -1) >= 0 else None,
-        category=meta.get("category") or None,
-        actors=_unpack(meta.get("actors", "")),
-        urls=tuple(json.loads(meta["sources"])) if kind == "event" and meta.get("sources") else (),
-        events=_unpack(meta.get("events", "")),
-        related=_unpack(meta.get("related", "")),
-        chapters=_unpack(meta.get("chapters", "")),
-        confidence=meta.get("confidence") or None,
-        note=meta.get("note") or None,
-    )
 
 
 @dataclass(frozen=True)

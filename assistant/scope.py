@@ -23,8 +23,8 @@ import re
 
 from assistant.parse import PARTIES, QUESTION_VOCABULARY, ParsedQuestion, named_things
 from assistant.query import GLOSSARY
-from assistant.text import STOPWORDS, tokens, word_set
-from assistant.types import Source
+from core.text import STOPWORDS, tokens, word_set
+from core.model import Source
 
 SUPPORTED_SHARE = 0.5  # the evidence must hold the greater part of what the question is about
 EVIDENCE_ITEMS = 3  # the best items: an answer is built from them

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from assistant.compose import Claim
+from assistant.catalog import Catalog
 from assistant.handlers import handler_for
 from assistant.llm import LLMBackend, LLMError, answer_messages, complete, condense_messages, make_backend
 from assistant.parse import ABOUT_STUDY, ParsedQuestion, parse
@@ -19,11 +20,11 @@ from assistant.query import QueryPlan, expand
 from assistant.render import render
 from assistant.retrieval import DocumentTable, HybridRetriever, RetrievalFilters
 from assistant.scope import Scope
-from assistant.text import numbers, sentences, tokens
-from assistant.types import Answer, Citation, Source, Turn
-from assistant.verify import MARKER, check_answer
+from core.text import MARKER, numbers, sentences, tokens
+from core.model import Answer, Citation, Source, Turn
+from assistant.verify import check_answer
 from index.embedding import Embedder
-from index.settings import Settings
+from core.settings import Settings
 from index.store import VectorStore
 
 MAX_QUESTION_CHARS = 2000
@@ -43,12 +44,12 @@ class Assistant:
     def __init__(self, settings: Settings, *, embedder: Embedder | None = None, store: VectorStore | None = None,
                  backends: dict[str, LLMBackend | None] | None = None):
         self.settings = settings
-        self.embedder = embedder or Embedder(settings.embedding_model_path)
+        self.embedder = embedder or Embedder(settings.index.embedding_model_path)
         self.store = store or VectorStore(settings)
         collection, self.manifest = self.store.open_current()
-        self.table = DocumentTable.from_collection(collection, settings.study)
-        self.retriever = HybridRetriever(collection, self.embedder, self.table, top_k=settings.top_k,
-                                         study=settings.study)
+        self.table = DocumentTable.from_collection(collection, settings.index.study)
+        self.retriever = HybridRetriever(collection, self.embedder, self.table, top_k=settings.retrieval.top_k,
+                                         study=settings.index.study)
         self.sentences = self.store.open_sentences(self.manifest.build_id)
         self.scope = Scope(self.table.sources)
         self.people = self.table.people()
@@ -57,11 +58,15 @@ class Assistant:
         self.retriever.dense("warm-up", RetrievalFilters(), 1)  # first inference is slow; pay it at start-up
 
     def backend(self, name: str | None = None) -> LLMBackend | None:
-        name = name or self.settings.backend
+        name = name or self.settings.llm.backend
         with self._backends_lock:  # web requests arrive on several threads; load a model once
             if name not in self._backends:
                 self._backends[name] = make_backend(self.settings, name)
             return self._backends[name]
+
+    def catalog(self) -> Catalog:
+        """Every event and chapter this assistant can cite, for the timeline and chapter views."""
+        return Catalog.build(self.table, self.settings.index.corpus_dir)
 
     # -- public -----------------------------------------------------------------------------
     def ask(self, question: str, history: tuple[Turn, ...] | list[Turn] = (), *,
@@ -140,7 +145,7 @@ class Assistant:
         years = set(re.findall(r"\b(?:19|20)\d\d\b", phrase))
         if years and any((h.date or "")[:4] in years for h in hits):  # 'Balikatan 2025' is the 2025 one
             hits = [h for h in hits if (h.date or "")[:4] in years]
-        if not hits or max(h.similarity for h in hits) < self.settings.refusal_threshold:
+        if not hits or max(h.similarity for h in hits) < self.settings.retrieval.refusal_threshold:
             return None
         best = max(h.similarity for h in hits)
         wanted = set(tokens(expand(phrase)))
@@ -199,9 +204,9 @@ class Assistant:
         if parsed.answer_type in ("list", "range") and (ctx.filters.has_time or parsed.answer_type == "range"):
             return bool(self.scope.unknown_names(parsed) or self.scope.unknown_words(parsed))
         if ABOUT_STUDY.search(parsed.text):  # the study's own argument, asked in the asker's words
-            floor = self.settings.refusal_threshold
+            floor = self.settings.retrieval.refusal_threshold
             return bool(self.scope.unknown_names(parsed)) or max((s.similarity for s in ctx.retrieved), default=0) < floor
-        return self.scope.outside(parsed, ctx.retrieved, self.settings.refusal_threshold)
+        return self.scope.outside(parsed, ctx.retrieved, self.settings.retrieval.refusal_threshold)
 
     def _outside_record(self, filters: RetrievalFilters) -> bool:
         """A question about a period the record does not reach (e.g. 2026 when it ends in 2025)."""

@@ -8,7 +8,7 @@ import shlex
 import sys
 from pathlib import Path
 
-from index import offline as _offline  # noqa: F401
+from core import offline as _offline  # noqa: F401
 
 
 def main(argv: list[str] | None = None) -> int:

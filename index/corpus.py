@@ -7,55 +7,21 @@ to it; all problems are collected before failing, not just the first.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
-from index.records import (
-    CANONICAL_CHAPTERS,
-    CONFIDENCE_LEVELS,
-    EVENT_CATEGORIES,
-    Chapter,
-    ChapterSection,
-    TimelineEvent,
-    event_refs,
-    parse_partial_date,
-)
+from core.dates import parse_partial_date
+from core.model import (CANONICAL_CHAPTERS, CONFIDENCE_LEVELS, EVENT_CATEGORIES, Chapter, ChapterSection, Corpus,
+                        TimelineEvent)
+from core.text import event_refs
+from index.issues import CorpusError, CorpusIssue
+from index.validate import cross_check
 
 _REQUIRED_EVENT_FIELDS = ("id", "date", "title", "category", "summary", "confidence", "actors", "chapters", "sources")
 _OPTIONAL_STRING_FIELDS = ("note",)
 _LIST_FIELDS = ("actors", "chapters", "sources", "related")
 _ID_PATTERN = re.compile(r"^\d{4}(-\d{2}){0,2}-[a-z0-9]+(-[a-z0-9]+)*$")
-
-
-@dataclass(frozen=True)
-class CorpusIssue:
-    file: str
-    line: int
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.field}: {self.message}"
-
-
-class CorpusError(ValueError):
-    def __init__(self, issues: list[CorpusIssue]):
-        self.issues = issues
-        super().__init__("\n".join(str(i) for i in issues))
-
-
-@dataclass(frozen=True)
-class Corpus:
-    chapters: tuple[Chapter, ...]
-    events: tuple[TimelineEvent, ...]
-
-    def chapter(self, chapter_id: str) -> Chapter | None:
-        return next((c for c in self.chapters if c.id == chapter_id), None)
-
-    def event(self, event_id: str) -> TimelineEvent | None:
-        return next((e for e in self.events if e.id == event_id), None)
 
 
 # --- timeline ---------------------------------------------------------------------------
@@ -211,8 +177,6 @@ def split_sections(body: str, chapter_id: str, chapter_title: str, source: str, 
 
 def load_corpus(corpus_dir: Path, *, strict: bool = True) -> tuple[Corpus, list[CorpusIssue]]:
     """Load everything; with ``strict`` raise :class:`CorpusError` if anything is wrong."""
-    from index.validate import cross_check
-
     events, issues = load_timeline(corpus_dir / "timeline.yaml")
     chapters = []
     for path in sorted((corpus_dir / "chapters").glob("*.md")):

@@ -19,18 +19,12 @@ from pathlib import Path
 import yaml
 
 from index.chapter_map import Block, assemble_sections, map_heading_to_chapter
-from index.records import CANONICAL_CHAPTERS, ChapterSection
+from index.ingest_error import IngestError
+from index.pdf_reader import read_pdf
+from core.model import CANONICAL_CHAPTERS, ChapterSection
 
 KINDS = {".pdf": "pdf", ".docx": "docx", ".html": "html", ".htm": "html", ".xhtml": "html",
          ".md": "markdown", ".markdown": "markdown"}
-
-
-class IngestError(ValueError):
-    """A document that cannot be ingested; the message starts with the file name."""
-
-    def __init__(self, path: Path | str, reason: str):
-        self.path, self.reason = str(path), reason
-        super().__init__(f"{Path(path).name}: {reason}")
 
 
 @dataclass(frozen=True)
@@ -62,8 +56,6 @@ def read_document(path: Path, *, max_bytes: int) -> ParsedDocument:
         raise IngestError(path, f"binary content, not a {kind} text file")
     initial, chapter_level, pages = None, None, None
     if kind == "pdf":
-        from index.pdf_reader import read_pdf  # it imports IngestError from here
-
         title, blocks, pages = read_pdf(path, data)
     elif kind == "docx":
         title, blocks = _read_docx(path, data)

@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 import app
-from web.catalog import BadPeriod, Catalog
+from assistant.catalog import BadPeriod, Catalog
 from web.chat import conversation_markdown, followups, make_filters, BadFilters
 from web.config import WebConfig
 from web.render import chapter_html, esc, event_card, md_answer, md_text, sources_panel
@@ -24,7 +24,7 @@ RAA = "2024-07-08-raa-signed"
 
 @pytest.fixture(scope="module")
 def catalog(assistant, settings) -> Catalog:
-    return Catalog.build(assistant.table, settings.corpus_dir)
+    return assistant.catalog()
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ import pytest
 from assistant.llm import LlamaCppBackend, smollm2_path
 from assistant.query import plan
 from assistant.service import Assistant
-from assistant.types import Turn
+from core.model import Turn
 from assistant.verify import check_answer, check_sentence
 from bench.common import free_port, local_server
 
@@ -24,7 +24,7 @@ QUESTION = "When was the Reciprocal Access Agreement signed?"
 
 def _assistant(assistant, settings, **overrides) -> Assistant:
     """A second Assistant over the same store and model, with its own LLM settings."""
-    tuned = settings.model_copy(update=overrides)
+    tuned = settings.updated(**overrides)
     return Assistant(tuned, embedder=assistant.embedder, store=assistant.store)
 
 

@@ -18,9 +18,9 @@ from fastapi.security import APIKeyHeader
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, StrictBool, StrictStr, ValidationError
 
 from assistant.service import MAX_QUESTION_CHARS, Assistant, InvalidQuestion
-from assistant.types import Turn
-from index.records import EVENT_CATEGORIES
-from web.catalog import BadPeriod, Catalog
+from core.model import Turn
+from core.model import EVENT_CATEGORIES
+from assistant.catalog import BadPeriod, Catalog
 from assistant.retrieval import RetrievalFilters
 from web.chat import BadFilters, ask_once, make_filters, stream_answer
 from web.config import WebConfig

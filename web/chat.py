@@ -14,10 +14,11 @@ from pathlib import Path
 
 from assistant.retrieval import RetrievalFilters
 from assistant.service import Assistant, InvalidQuestion
-from assistant.types import Turn
-from index.records import CANONICAL_CHAPTERS
-from web.catalog import Catalog, EventCard
-from web.render import MARKER, reference_line
+from core.model import Turn
+from core.model import CANONICAL_CHAPTERS
+from assistant.catalog import Catalog, EventCard
+from core.text import ESCAPED_MARKER, MARKER
+from web.render import reference_line
 
 STARTER_QUESTIONS = [
     "When was the Reciprocal Access Agreement signed?",
@@ -98,7 +99,7 @@ def stream_answer(assistant: Assistant, question: str, history: list[Turn], *, f
                   backend: str | None = None) -> Iterator[dict]:
     """``assistant.ask_stream`` with the final Answer turned into the JSON contract. Raises
     InvalidQuestion on the first ``next`` for an empty or over-long question."""
-    lock = _BACKEND_LOCKS.get(backend or assistant.settings.backend)
+    lock = _BACKEND_LOCKS.get(backend or assistant.settings.llm.backend)
     if lock:
         lock.acquire()
     try:
@@ -185,7 +186,6 @@ _SCHEME = re.compile(r"\b([A-Za-z][A-Za-z0-9+.-]{0,30}):(?=//)")
 _WWW = re.compile(r"\b(www)\.", re.I)
 _EMAIL = re.compile(r"(?<=\w)@(?=\w[\w-]*\.)")
 _HOST = re.compile(r"\b((?:[A-Za-z0-9-]+\.)+)([a-z]{2,24})\b")  # example.org: viewers that linkify bare domains
-_ESCAPED_MARKER = re.compile(r"\\\[(\d{1,3})\\\]")
 
 
 def _inert(text: str, *, markers: bool = False) -> str:
@@ -196,7 +196,7 @@ def _inert(text: str, *, markers: bool = False) -> str:
     text = (text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
     if markers:
-        text = _ESCAPED_MARKER.sub(r"[\1]", text)
+        text = ESCAPED_MARKER.sub(r"[\1]", text)
     text = text.replace("](", "]\\(").replace("]:", "]\\:")
     text = _SCHEME.sub(r"\1\\[:\\]", text)
     text = _WWW.sub(r"\1\\[.\\]", text)

@@ -8,13 +8,12 @@ from __future__ import annotations
 import html
 import re
 
-from assistant.verify import MARKER  # noqa: F401  (the one citation-marker format; re-exported for web)
-from web.catalog import Catalog, ChapterView, EventCard
+from core.text import ESCAPED_MARKER as _ESCAPED_MARKER
+from assistant.catalog import Catalog, ChapterView, EventCard
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")  # anywhere; line starts are handled below
 _MD_LINE_START = re.compile(r"^(\s*)([#+=-]|\d+\.)", re.M)
 _LIST_ITEM = re.compile(r"^(\s*)([-*•]|\d{1,3}\.)\s+(.*)$")
-_ESCAPED_MARKER = re.compile(r"\\\[(\d{1,3})\\\]")
 
 
 def esc(value) -> str:

@@ -5,7 +5,7 @@ chart scales with its container and scrolls sideways on narrow screens rather th
 
 from __future__ import annotations
 
-from web.catalog import Catalog, EventCard
+from assistant.catalog import Catalog, EventCard
 from web.render import esc, event_card
 
 # Tableau 10: distinguishable, and readable on white.

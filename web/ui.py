@@ -10,7 +10,7 @@ import gradio as gr
 
 from assistant.service import MAX_QUESTION_CHARS, Assistant, InvalidQuestion
 from web.assets import ACTION_JS
-from web.catalog import BadPeriod, Catalog
+from assistant.catalog import BadPeriod, Catalog
 from web.chat import (STARTER_QUESTIONS, BadFilters, ask_once, chapter_question, describe_filters, event_question,
                       followups, history_from_turns, make_filters, stream_answer, write_export)
 from web.api import AskInvalid, validate_ask, visible_text

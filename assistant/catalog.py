@@ -1,46 +1,22 @@
 """What the timeline and chapter views show: every event and chapter of the serving index, enriched
 from the corpus files (chapter summaries, section order) when they are readable.
 
-Built once per app from ``assistant.table`` (what the assistant can cite) and ``settings.corpus_dir``.
+Built once per app by ``Assistant.catalog()`` from its document table (what it can cite) and the corpus
+directory; the web face reads events and chapters only through it.
 """
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import logging
-import re
 from dataclasses import dataclass, field
 
-from index.records import CANONICAL_CHAPTERS, EVENT_CATEGORIES, event_refs, format_date, strip_event_refs
+from core.dates import BadPeriod, format_date, period_bounds
+from core.model import CANONICAL_CHAPTERS, EVENT_CATEGORIES
+from core.text import event_refs, strip_event_refs
+from index.corpus import load_corpus
 
 log = logging.getLogger(__name__)
-
-_PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-
-
-class BadPeriod(ValueError):
-    pass
-
-
-def period_bounds(value: str | int | None, *, name: str = "date") -> tuple[dt.date, dt.date] | None:
-    """'2016' -> (2016-01-01, 2016-12-31); '2016-05' -> May 2016; '2016-05-02' -> that day. None stays None."""
-    if value is None or value == "":
-        return None
-    text = str(value).strip()
-    if not _PARTIAL_DATE.match(text):
-        raise BadPeriod(f"{name}: {text[:40]!r} is not a year or an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)")
-    parts = [int(p) for p in text.split("-")]
-    try:
-        if len(parts) == 1:
-            return dt.date(parts[0], 1, 1), dt.date(parts[0], 12, 31)
-        if len(parts) == 2:
-            last = calendar.monthrange(parts[0], parts[1])[1]
-            return dt.date(parts[0], parts[1], 1), dt.date(parts[0], parts[1], last)
-        day = dt.date(*parts)
-        return day, day
-    except ValueError as exc:
-        raise BadPeriod(f"{name}: {text!r} is not a valid date ({exc})") from None
 
 
 @dataclass(frozen=True)
@@ -150,8 +126,6 @@ class Catalog:
         corpus = None
         if corpus_dir is not None:
             try:
-                from index.corpus import load_corpus
-
                 corpus, _issues = load_corpus(corpus_dir, strict=False)
             except Exception as exc:  # a half-edited corpus must not take the web face down
                 log.warning("corpus at %s unreadable (%s); chapters come from the index", corpus_dir, exc)
