@@ -39,7 +39,7 @@ def event_metadata(event: TimelineEvent, study: str) -> dict:
         "confidence": event.confidence,
         "note": event.note,
         "actors": pack_list(event.actors),
-        "sources": json.dumps(list(event.sources)),
+        "sources": json.dumps(list(event.urls)),
         "events": "",
         "related": pack_list(event.related),
         "source": TIMELINE_SOURCE,

@@ -3,11 +3,12 @@ typed values that cross the assistant's boundary (what was retrieved, what is ci
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
-from core.dates import format_date
+from core.dates import format_date, period_bounds
 from core.text import strip_event_refs
 
 # Canonical chapter ids of the study, used by the corpus, citations and evals alike.
@@ -42,18 +43,31 @@ EVENT_CATEGORIES = (
 CONFIDENCE_LEVELS = ("high", "medium", "low")
 
 
+def event_headline(date: str, title: str) -> str:
+    """An event's text opens with 'date: title.' and goes on with its summary."""
+    return f"{format_date(date)}: {title}."
+
+
+def event_summary(text: str, date: str, title: str) -> str:
+    """The summary in an event's text: the inverse of :attr:`TimelineEvent.text`."""
+    headline = event_headline(date, title)
+    return text[len(headline):].strip() if text.startswith(headline) else text
+
+
 @dataclass(frozen=True)
 class TimelineEvent:
+    """One dated event of the timeline: as the corpus defines it, as the index stores it, as the web shows it."""
+
     id: str
     date: str
     title: str
     category: str
     summary: str
-    confidence: str  # one of CONFIDENCE_LEVELS
+    confidence: str = ""  # one of CONFIDENCE_LEVELS; "" when an index predates it
     note: str = ""  # where sources differ: how
     actors: tuple[str, ...] = ()
     chapters: tuple[str, ...] = ()
-    sources: tuple[str, ...] = ()
+    urls: tuple[str, ...] = ()  # the pages that report it (timeline.yaml's "sources")
     related: tuple[str, ...] = ()
     line: int = 0  # where the event starts in timeline.yaml, for error messages
 
@@ -63,12 +77,35 @@ class TimelineEvent:
 
     @property
     def display_date(self) -> str:
-        return format_date(self.date)
+        try:
+            return format_date(self.date)
+        except (ValueError, IndexError):
+            return self.date
 
     @property
     def text(self) -> str:
         """What is embedded and shown: date, title, summary."""
-        return f"{self.display_date}: {self.title}. {self.summary}"
+        return f"{event_headline(self.date, self.title)} {self.summary}"
+
+    @property
+    def span(self) -> tuple[dt.date, dt.date]:
+        bounds = period_bounds(self.date)
+        assert bounds is not None
+        return bounds
+
+    @property
+    def position(self) -> float:
+        """Fractional year, for charts."""
+        start, end = self.span
+        mid = start + (end - start) / 2
+        return mid.year + (mid.timetuple().tm_yday - 1) / 366
+
+    def to_dict(self) -> dict:
+        """The event in the portal API (``/api/events``)."""
+        return {"id": self.id, "date": self.date, "display_date": self.display_date, "title": self.title,
+                "category": self.category, "summary": self.summary, "actors": list(self.actors),
+                "chapters": list(self.chapters), "sources": list(self.urls), "related": list(self.related),
+                "confidence": self.confidence, "note": self.note}
 
 
 @dataclass(frozen=True)
@@ -194,3 +231,20 @@ class Answer:
 
     def to_json(self, **kwargs) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, **kwargs)
+
+
+@dataclass(frozen=True)
+class AnswerDelta:
+    """A piece of the answer while it is produced (a model's draft, or the extractive sentences)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class FinalAnswer:
+    """The verified answer, which replaces any draft: the last event of every answer stream."""
+
+    answer: Answer
+
+
+StreamEvent = AnswerDelta | FinalAnswer

@@ -76,7 +76,7 @@ def baseline_documents(corpus: Corpus) -> list[Document]:
     for event in corpus.events:
         docs.append(_document(f"event:{event.id}", f"{event.date} {event.title}. {event.summary}", {
             "kind": "event", "ref": event.id, "chapter": event.chapters[0] if event.chapters else "",
-            "date": event.date, "title": event.title, "urls": "|".join(event.sources)}))
+            "date": event.date, "title": event.title, "urls": "|".join(event.urls)}))
     return docs
 
 

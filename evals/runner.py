@@ -183,6 +183,15 @@ def _now() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S%z")
 
 
+def run_baseline(assistant, questions: list[dict], progress: bool) -> dict:
+    """The llama-index baseline on the same questions, with the assistant's embedder."""
+    from evals.baseline import Baseline  # llama-index's query engine: loaded only when the baseline runs
+
+    baseline = Baseline.from_corpus_dir(assistant.settings.index.corpus_dir, assistant.embedder)
+    base_results = evaluate_baseline(baseline, questions, progress=progress)
+    return {"config": baseline.describe(), "summary": summarize(base_results), "results": base_results}
+
+
 def run(questions_path: Path, out_dir: Path, *, backend: str | None = None, limit: int | None = None,
         with_baseline: bool = True, command: str = "", progress: bool = True, assistant=None,
         split_name: str | None = None) -> dict:
@@ -193,7 +202,7 @@ def run(questions_path: Path, out_dir: Path, *, backend: str | None = None, limi
     questions = split(questions_all, split_name) if split_name else questions_all
     questions = questions[:limit] if limit else questions
     if assistant is None:
-        from assistant.service import Assistant
+        from assistant.service import Assistant  # torch, Chroma: loaded only when a run needs them
 
         assistant = Assistant(get_settings())
     backend = backend or assistant.settings.llm.backend
@@ -202,13 +211,7 @@ def run(questions_path: Path, out_dir: Path, *, backend: str | None = None, limi
         assistant.ask("What is the study about?", backend=backend)
     results = evaluate_assistant(assistant, questions, backend, progress=progress)
 
-    baseline_doc = None
-    if with_baseline:
-        from evals.baseline import Baseline
-
-        baseline = Baseline.from_corpus_dir(assistant.settings.index.corpus_dir, assistant.embedder)
-        base_results = evaluate_baseline(baseline, questions, progress=progress)
-        baseline_doc = {"config": baseline.describe(), "summary": summarize(base_results), "results": base_results}
+    baseline_doc = run_baseline(assistant, questions, progress) if with_baseline else None
 
     doc = {
         "run": {

@@ -1,4 +1,7 @@
-"""``python -m index {build,validate,stats}``."""
+"""``python -m index {build,add,remove,validate,stats}``.
+
+The embedder (torch) and the build and ingest steps that use it are imported inside the commands that need
+them, so ``validate`` and ``stats`` start in a moment; none of these imports hides a circle."""
 
 from __future__ import annotations
 

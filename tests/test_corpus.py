@@ -32,7 +32,7 @@ def test_real_corpus_is_valid_and_complete():
     assert all(c.word_count >= 500 for c in corpus.chapters)
     assert sum(c.word_count for c in corpus.chapters) >= 8000
     raa = corpus.event("2024-07-08-raa-signed")
-    assert raa and raa.date == "2024-07-08" and raa.sources and raa.category == "agreement"
+    assert raa and raa.date == "2024-07-08" and raa.urls and raa.category == "agreement"
 
 
 def test_every_event_has_a_confidence_and_capacity_building_is_covered():

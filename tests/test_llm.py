@@ -15,7 +15,7 @@ import pytest
 from assistant.llm import LlamaCppBackend, smollm2_path
 from assistant.query import plan
 from assistant.service import Assistant
-from core.model import Turn
+from core.model import AnswerDelta, Turn
 from assistant.verify import check_answer, check_sentence
 from bench.common import free_port, local_server
 
@@ -31,10 +31,10 @@ def _assistant(assistant, settings, **overrides) -> Assistant:
 def _deltas(a: Assistant, question: str, backend: str) -> tuple[str, object]:
     draft, answer = "", None
     for event in a.ask_stream(question, backend=backend):
-        if event["type"] == "delta":
-            draft += event["text"]
+        if isinstance(event, AnswerDelta):
+            draft += event.text
         else:
-            answer = event["answer"]
+            answer = event.answer
     return draft, answer
 
 

@@ -7,16 +7,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tempfile
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from assistant.catalog import Catalog
+from assistant.llm import BACKENDS
 from assistant.retrieval import RetrievalFilters
 from assistant.service import Assistant, InvalidQuestion
-from core.model import Turn
-from core.model import CANONICAL_CHAPTERS
-from assistant.catalog import Catalog, EventCard
+from core.model import CANONICAL_CHAPTERS, FinalAnswer, StreamEvent, TimelineEvent, Turn
 from core.text import ESCAPED_MARKER, MARKER
 from web.render import reference_line
 
@@ -30,8 +29,6 @@ STARTER_QUESTIONS = [
 MAX_FOLLOWUPS = 3
 MAX_HISTORY_TURNS = 50
 
-# llama.cpp models are not safe to call from two threads at once; other backends are.
-_BACKEND_LOCKS = {"llamacpp": threading.Lock()}
 
 
 class BadFilters(ValueError):
@@ -96,37 +93,35 @@ def history_from_turns(turns: list[dict]) -> list[Turn]:
 
 
 def stream_answer(assistant: Assistant, question: str, history: list[Turn], *, filters: RetrievalFilters | None = None,
-                  backend: str | None = None) -> Iterator[dict]:
-    """``assistant.ask_stream`` with the final Answer turned into the JSON contract. Raises
+                  backend: str | None = None) -> Iterator[StreamEvent]:
+    """``assistant.ask_stream``, holding an exclusive backend's lock for the whole stream. Raises
     InvalidQuestion on the first ``next`` for an empty or over-long question."""
-    lock = _BACKEND_LOCKS.get(backend or assistant.settings.llm.backend)
+    registered = BACKENDS.get(backend or assistant.settings.llm.backend)
+    lock = registered.lock if registered else None  # an exclusive backend answers one question at a time
     if lock:
         lock.acquire()
     try:
-        for event in assistant.ask_stream(question, history, filters=filters, backend=backend):
-            if event["type"] == "answer":
-                yield {"type": "answer", "answer": event["answer"].to_dict()}
-            else:
-                yield event
+        yield from assistant.ask_stream(question, history, filters=filters, backend=backend)
     finally:
         if lock:
             lock.release()
 
 
 def ask_once(assistant: Assistant, question: str, history: list[Turn], **kwargs) -> dict:
+    """The whole answer at once, in the JSON contract."""
     answer = None
     for event in stream_answer(assistant, question, history, **kwargs):
-        if event["type"] == "answer":
-            answer = event["answer"]
+        if isinstance(event, FinalAnswer):
+            answer = event.answer
     if answer is None:
         raise RuntimeError("the assistant produced no answer")
-    return answer
+    return answer.to_dict()
 
 
 # --- suggestions ------------------------------------------------------------------------------
 
 
-def event_question(event: EventCard) -> str:
+def event_question(event: TimelineEvent) -> str:
     return f"What does the study say about: {event.title} ({event.display_date})?"
 
 

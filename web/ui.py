@@ -9,6 +9,7 @@ from __future__ import annotations
 import gradio as gr
 
 from assistant.service import MAX_QUESTION_CHARS, Assistant, InvalidQuestion
+from core.model import AnswerDelta
 from web.assets import ACTION_JS
 from assistant.catalog import BadPeriod, Catalog
 from web.chat import (STARTER_QUESTIONS, BadFilters, ask_once, chapter_question, describe_filters, event_question,
@@ -64,12 +65,12 @@ class ChatUI:
                  {"role": "assistant", "content": "…"}]
         draft = ""
         for event in _chain(first, events):
-            if event["type"] == "delta":
-                draft += event["text"]
+            if isinstance(event, AnswerDelta):
+                draft += event.text
                 chat[-1] = {"role": "assistant", "content": md_text(draft) + " ▍"}
                 yield {self.chat: chat, self.question: ""}
                 continue
-            answer = event["answer"]
+            answer = event.answer.to_dict()
             chat[-1] = {"role": "assistant", "content": _final_markdown(answer, turn)}
             turns.append({"question": answer["question"], "answer": answer, "filters": describe_filters(filters)})
             asked = [t["question"] for t in turns]
