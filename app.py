@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import sys
 
-from index import offline as _offline  # noqa: F401  (before gradio/chroma/HF imports)
+from core import offline as _offline  # noqa: F401  (before gradio/chroma/HF imports)
 
 from assistant.service import Assistant
-from index.settings import get_settings
+from core.settings import get_settings
 from index.store import IndexMissing
 from web.config import WebConfig
 from web.server import create_app, serve

@@ -1,3 +1,3 @@
 """Answers questions about the study from an index built by :mod:`index`."""
 
-from index import offline as _offline  # noqa: F401  (must run before heavy imports)
+from core import offline as _offline  # noqa: F401  (must run before heavy imports)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from index import offline as _offline  # noqa: F401
+from core import offline as _offline  # noqa: F401
+from core.settings import get_settings
+from index.store import IndexMissing
 
 
 def _print_human(answer) -> None:
@@ -33,9 +35,7 @@ def main(argv: list[str] | None = None, assistant=None) -> int:
     ask.add_argument("--json", action="store_true", help="print the JSON contract instead of text")
     args = parser.parse_args(argv)
 
-    from assistant.service import Assistant, InvalidQuestion
-    from index.settings import get_settings
-    from index.store import IndexMissing
+    from assistant.service import Assistant, InvalidQuestion  # torch and Chroma: loaded only to answer
 
     try:
         assistant = assistant or Assistant(get_settings())

@@ -13,8 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from assistant.query import expand
-from assistant.text import format_date, sentences, tokens
-from assistant.types import Source
+from core.model import Source, event_summary
+from core.model import event_headline as headline_of
+from core.text import sentences, tokens
 
 # Sentences that refer back to something before them ("This rule …", "First, …") or that describe the
 # digest itself rather than the study or the record.
@@ -54,13 +55,13 @@ class Candidate:
 
 
 def event_headline(source: Source) -> str:
-    return f"{format_date(source.date)}: {source.title.rstrip('.')}." if source.date else f"{source.title.rstrip('.')}."
+    title = source.title.rstrip(".")
+    return headline_of(source.date, title) if source.date else f"{title}."
 
 
 def event_body(source: Source) -> str:
     """An event's text is 'date: title. summary'; the summary alone."""
-    prefix = event_headline(source)[:-1] + "."
-    return source.text[len(prefix):].strip() if source.text.startswith(prefix) else source.text
+    return event_summary(source.text, source.date or "", source.title)
 
 
 def candidates(sources: list[Source], semantic: dict[str, list[tuple[str, float]]] | None = None) -> list[Candidate]:

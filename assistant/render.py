@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from assistant.compose import Claim
-from assistant.types import Source
-from assistant.verify import HEDGE, marker
+from core.model import Source
+from assistant.verify import HEDGE
+from core.text import marker
 
 
 def hedged(text: str, sources: tuple[Source, ...]) -> str:

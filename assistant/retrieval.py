@@ -4,7 +4,6 @@ timeline questions (lists, date ranges) read directly instead of relying on simi
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from dataclasses import dataclass, field
@@ -13,8 +12,8 @@ import numpy as np
 from llama_index.core.retrievers import BaseRetriever
 from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
-from assistant.types import Source
-from index.documents import unpacked
+from core.metadata import source_from_record
+from core.model import Source
 from index.embedding import Embedder
 from index.lexical import LexicalIndex
 from index.serving import ServingSnapshot
@@ -25,29 +24,6 @@ _INSTITUTION = re.compile(r"\b(Japan|Philippines?|China|United|States|Ministry|D
                           r"Embassy|Committee|Cabinet|Kingdom|Australia|Vietnam|Indonesia|Malaysia|Korea|India)\b")
 _RRF_K = 60  # the usual constant from Cormack et al.; damps the head of each ranking
 _ID_PAGE = 5000  # ids per `collection.get`: far below SQLite's variable limit, which a 100k get exceeds
-
-
-def source_from_record(doc_id: str, text: str, meta: dict) -> Source:
-    kind = meta.get("kind", "chapter")
-    return Source(
-        kind=kind,
-        ref=meta.get("ref", doc_id),
-        chapter=meta.get("chapter") or None,
-        date=meta.get("date") or None,
-        title=meta.get("title", ""),
-        text=text,
-        doc_id=doc_id,
-        section=meta.get("section") or None,
-        page=meta.get("page") if (meta.get("page") or -1) >= 0 else None,
-        category=meta.get("category") or None,
-        actors=unpacked(meta.get("actors", "")),
-        urls=tuple(json.loads(meta["sources"])) if kind == "event" and meta.get("sources") else (),
-        events=unpacked(meta.get("events", "")),
-        related=unpacked(meta.get("related", "")),
-        chapters=unpacked(meta.get("chapters", "")),
-        confidence=meta.get("confidence") or None,
-        note=meta.get("note") or None,
-    )
 
 
 @dataclass(frozen=True)

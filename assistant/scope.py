@@ -21,11 +21,12 @@ import difflib
 import math
 import re
 
-from assistant.parse import PARTIES, QUESTION_VOCABULARY, ParsedQuestion, named_things
+from assistant.parse import ABOUT_STUDY, PARTIES, QUESTION_VOCABULARY, ParsedQuestion, named_things
 from assistant.query import GLOSSARY
-from assistant.text import STOPWORDS, tokens
+from assistant.retrieval import RetrievalFilters
+from core.model import Source
+from core.text import STOPWORDS, tokens
 from index.lexical import item_words
-from assistant.types import Source
 
 SUPPORTED_SHARE = 0.5  # the evidence must hold the greater part of what the question is about
 EVIDENCE_ITEMS = 3  # the best items: an answer is built from them
@@ -132,6 +133,19 @@ class Scope:
             held += weight if known and known in found else 0.0
         return held / total if total else 1.0
 
+    def refuses(self, parsed: ParsedQuestion, filters: RetrievalFilters, retrieved: list[Source],
+                floor: float) -> bool:
+        """A list over a period is answered from the timeline's events in it, whatever words retrieval
+        matched, unless it names something the corpus never mentions. A question about the study's own
+        argument is inside unless it names something the corpus never mentions or nothing comes close:
+        its words are the asker's paraphrase of the study's concepts. Any other question must be
+        supported by its best evidence (:meth:`outside`)."""
+        if parsed.answer_type in ("list", "range") and (filters.has_time or parsed.answer_type == "range"):
+            return bool(self.unknown_names(parsed) or self.unknown_words(parsed))
+        if ABOUT_STUDY.search(parsed.text):  # the study's own argument, asked in the asker's words
+            return bool(self.unknown_names(parsed)) or max((s.similarity for s in retrieved), default=0) < floor
+        return self.outside(parsed, retrieved, floor)
+
     def outside(self, parsed: ParsedQuestion, retrieved: list[Source], floor: float = 0.0) -> bool:
         """``floor``: the best dense similarity below which nothing retrieved is about the question at
         all (``Settings.refusal_threshold``)."""
@@ -149,3 +163,12 @@ class Scope:
     def unknown_words(self, parsed: ParsedQuestion) -> list[str]:
         """Content words the corpus never uses, misspellings aside ('tourists', 'GDP')."""
         return [w for w in self.content(parsed) if not self.known(w)]
+
+
+def outside_record(events: list[Source], filters: RetrievalFilters) -> bool:
+    """A question about a period the record does not reach (e.g. 2026 when it ends in 2025); ``events``
+    in date order."""
+    if not events or (filters.year_from is None and filters.year_to is None):
+        return False
+    first, last = int(events[0].date[:4]), int(events[-1].date[:4])
+    return (filters.year_from or first) > last or (filters.year_to or last) < first

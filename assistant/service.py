@@ -5,33 +5,33 @@ render and number its citations (``assistant.render``), verify every sentence (`
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
+from assistant.anchors import resolve_event, resolve_time
+from assistant.catalog import Catalog
 from assistant.compose import Claim
 from assistant.handlers import handler_for
-from assistant.llm import LLMBackend, LLMError, answer_messages, complete, condense_messages, make_backend
-from assistant.parse import ABOUT_STUDY, ParsedQuestion, parse
+from assistant.llm import BACKENDS, LLMBackend, make_backend
+from assistant.parse import ParsedQuestion
 from assistant.query import QueryPlan, expand
 from assistant.render import render
+from assistant.rephrase import model_answer, parse_with_model
 from assistant.retrieval import DocumentTable, HybridRetriever, RetrievalFilters
-from assistant.scope import Scope
-from assistant.text import numbers, sentences, tokens
-from assistant.types import Answer, Citation, Source, Turn
-from assistant.verify import MARKER, check_answer
+from assistant.scope import Scope, outside_record
+from assistant.verify import check_answer
+from core.model import Answer, AnswerDelta, Citation, FinalAnswer, Source, StreamEvent, Turn
+from core.settings import Settings
+from core.text import sentences
 from index.embedding import Embedder
 from index.serving import open_snapshot
-from index.settings import Settings
 from index.store import VectorStore
 
 MAX_QUESTION_CHARS = 2000
 REFUSAL = ("The study does not appear to cover this question: nothing in its chapters or timeline answers it "
            "closely enough to cite. The nearest material is listed under the sources.")
-_ORDINALS = {"first", "second", "third", "fourth", "fifth", "sixth"}
-LLM_CONTEXT_ITEMS = 4  # what fits a small model's 2k-token window with room to answer
 # Invisible characters that a pasted question may carry; they count as whitespace.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), " ")
 
@@ -43,14 +43,16 @@ class InvalidQuestion(ValueError):
 class Assistant:
     def __init__(self, settings: Settings, *, embedder: Embedder | None = None, store: VectorStore | None = None,
                  backends: dict[str, LLMBackend | None] | None = None):
+        if settings.llm.backend not in BACKENDS:
+            raise ValueError(f"STUDY_BACKEND: unknown backend {settings.llm.backend!r}; known: {', '.join(BACKENDS)}")
         self.settings = settings
-        self.embedder = embedder or Embedder(settings.embedding_model_path)
+        self.embedder = embedder or Embedder(settings.index.embedding_model_path)
         self.store = store or VectorStore(settings)
         collection, self.manifest = self.store.open_current()
-        snapshot = open_snapshot(self.store, self.manifest.build_id, collection, settings.study)
+        snapshot = open_snapshot(self.store, self.manifest.build_id, collection, settings.index.study)
         self.table = DocumentTable.from_snapshot(snapshot)
         self.retriever = HybridRetriever(collection, self.embedder, self.table, snapshot.lexical,
-                                         top_k=settings.top_k, study=settings.study)
+                                         top_k=settings.retrieval.top_k, study=settings.index.study)
         self.sentences = self.store.open_sentences(self.manifest.build_id)
         self.scope = Scope(snapshot.document_frequency, len(snapshot.ids))
         self.people = self.table.people()
@@ -59,52 +61,57 @@ class Assistant:
         self.retriever.dense("warm-up", RetrievalFilters(), 1)  # first inference is slow; pay it at start-up
 
     def backend(self, name: str | None = None) -> LLMBackend | None:
-        name = name or self.settings.backend
+        name = name or self.settings.llm.backend
         with self._backends_lock:  # web requests arrive on several threads; load a model once
             if name not in self._backends:
                 self._backends[name] = make_backend(self.settings, name)
             return self._backends[name]
+
+    def catalog(self) -> Catalog:
+        """Every event and chapter this assistant can cite, for the timeline and chapter views."""
+        return Catalog.build(self.table, self.settings.index.corpus_dir)
 
     # -- public -----------------------------------------------------------------------------
     def ask(self, question: str, history: tuple[Turn, ...] | list[Turn] = (), *,
             filters: RetrievalFilters | None = None, backend: str | None = None) -> Answer:
         answer = None
         for event in self.ask_stream(question, history, filters=filters, backend=backend):
-            if event["type"] == "answer":
-                answer = event["answer"]
+            if isinstance(event, FinalAnswer):
+                answer = event.answer
         return answer
 
     def ask_stream(self, question: str, history: tuple[Turn, ...] | list[Turn] = (), *,
-                   filters: RetrievalFilters | None = None, backend: str | None = None) -> Iterator[dict]:
-        """Yield ``{"type": "delta", "text": ...}`` while the answer is produced (a model's draft, or
-        the extractive sentences), then ``{"type": "answer", "answer": Answer}``: the verified answer,
-        which replaces any draft. A bad question raises ``InvalidQuestion`` here, not on first use."""
+                   filters: RetrievalFilters | None = None, backend: str | None = None) -> Iterator[StreamEvent]:
+        """Yield an :class:`AnswerDelta` for each piece while the answer is produced (a model's draft, or
+        the extractive sentences), then one :class:`FinalAnswer`: the verified answer, which replaces any
+        draft. A bad question raises ``InvalidQuestion`` here, not on first use."""
         question = _clean(question)
         return self._stream(question, tuple(history), filters, self.backend(backend))
 
     def _stream(self, question: str, history: tuple[Turn, ...], filters: RetrievalFilters | None,
-                llm: LLMBackend | None) -> Iterator[dict]:
+                llm: LLMBackend | None) -> Iterator[StreamEvent]:
         """parse -> handler -> compose -> verify (then, with a model, rephrase and verify again)."""
         started = time.perf_counter()
-        parsed = self._parse(question, history, llm)
+        parsed = parse_with_model(question, history, llm)
         ctx = self._context(parsed, filters)
         retrieve_ms = (time.perf_counter() - started) * 1000
-        if self._outside_record(ctx.filters) or self._outside_scope(parsed, ctx):
+        if (outside_record(self.table.events(), ctx.filters)
+                or self.scope.refuses(parsed, ctx.filters, ctx.retrieved, self.settings.retrieval.refusal_threshold)):
             answer = Answer(question, REFUSAL, retrieved=ctx.retrieved, refused=True)
-            yield {"type": "delta", "text": REFUSAL}
+            yield AnswerDelta(REFUSAL)
         else:
             answer = self._compose(question, parsed, ctx)
             if llm is None or answer.answer_type == "list":
                 for sentence in sentences(answer.answer) if answer.answer_type != "list" else [answer.answer]:
-                    yield {"type": "delta", "text": sentence + " "}
+                    yield AnswerDelta(sentence + " ")
             else:
-                answer = yield from self._llm_answer(llm, parsed.text, ctx.retrieved, answer)
+                answer = yield from model_answer(llm, parsed.text, ctx.retrieved, answer)
         answer.answer_type = parsed.answer_type
-        yield {"type": "answer", "answer": self._finish(answer, parsed, started, retrieve_ms)}
+        yield FinalAnswer(self._finish(answer, parsed, started, retrieve_ms))
 
     def _context(self, parsed: ParsedQuestion, chosen: RetrievalFilters | None) -> "AskContext":
         chosen = chosen or RetrievalFilters()  # the user's own filters are always hard
-        filters = self._resolve_time(_merge(chosen, parsed.plan), parsed.plan)
+        filters = resolve_time(_merge(chosen, parsed.plan), parsed.plan, self.resolve_event)
         retrieved = self._search(parsed.search_text, filters, chosen)
         return AskContext(self, parsed, retrieved, filters)
 
@@ -132,54 +139,10 @@ class Assistant:
         return sorted((s for s, keep in zip(self.table.sources, mask) if keep), key=lambda s: (s.date or "", s.ref))
 
     def resolve_event(self, phrase: str, exclude: frozenset[str] = frozenset()) -> Source | None:
-        """The timeline event a phrase names ("the RAA was signed", "the second 2+2"). Among
-        events about as close as the best, an ordinal in the phrase must match the title; otherwise
-        the one whose title shares most words wins, then the closer match ('agree to work toward a first
-        2+2' is not the first 2+2), then the earlier (anniversaries come later than their event). A year
-        in the phrase picks among events of that year; ``exclude`` names events already taken."""
-        hits = self.retriever.search(expand(phrase), RetrievalFilters(kinds=("event",)), top_k=8)
-        hits = [h for h in hits if h.ref not in exclude]
-        years = set(re.findall(r"\b(?:19|20)\d\d\b", phrase))
-        if years and any((h.date or "")[:4] in years for h in hits):  # 'Balikatan 2025' is the 2025 one
-            hits = [h for h in hits if (h.date or "")[:4] in years]
-        if not hits or max(h.similarity for h in hits) < self.settings.refusal_threshold:
-            return None
-        best = max(h.similarity for h in hits)
-        wanted = set(tokens(expand(phrase)))
-        ordinals = wanted & _ORDINALS
-
-        def rank(s: Source):  # ordinals and title words first, then the closer match, then the earlier
-            title = set(tokens(s.title))
-            return (-3 * len(ordinals & title) - len((wanted - _ORDINALS) & title), -s.similarity, s.date or "")
-
-        return min((h for h in hits if h.similarity >= best - 0.15), key=rank)
+        """The timeline event a phrase names (``assistant.anchors``)."""
+        return resolve_event(self.retriever, phrase, self.settings.retrieval.refusal_threshold, exclude)
 
     # -- steps ------------------------------------------------------------------------------
-    def _parse(self, question: str, history: tuple[Turn, ...], llm: LLMBackend | None) -> ParsedQuestion:
-        """The rule-based parse; with a model, a follow-up's rewrite may come from the model instead,
-        if it keeps the question's words and brings no figures of its own."""
-        parsed = parse(question, history)
-        if llm is None or not parsed.rewritten:
-            return parsed
-        try:
-            condensed = complete(llm, condense_messages(question, [(t.role, t.content) for t in history])).strip()
-        except LLMError:
-            return parsed
-        condensed = condensed.splitlines()[0].strip() if condensed else ""
-        said = " ".join([question] + [t.content for t in history])
-        invented = numbers(condensed) - numbers(said)
-        if (8 <= len(condensed) <= 300 and not invented and condensed.rstrip().endswith("?")
-                and set(tokens(condensed)) >= set(tokens(question))):
-            return replace(parse(condensed), original=question, rewritten=True, context=parsed.context)
-        return parsed
-
-    def _resolve_time(self, filters: RetrievalFilters, query: QueryPlan) -> RetrievalFilters:
-        for relation, phrase in query.anchors:
-            event = self.resolve_event(phrase)
-            if event and event.date:
-                filters = replace(filters, **{relation: event.date})
-        return filters
-
     def _search(self, text: str, filters: RetrievalFilters, chosen: RetrievalFilters) -> list[Source]:
         """A period named in a question is a preference, not a filter: 'Japan agreed in 2023 to
         finance the ships, right?' must still find the 2024 event that corrects it. Results inside
@@ -192,62 +155,10 @@ class Assistant:
         best = max((s.similarity for s in anywhere), default=0.0)
         return fused if not fused or max(s.similarity for s in fused) >= best else fused[:-1] + anywhere[:1]
 
-    def _outside_scope(self, parsed: ParsedQuestion, ctx: "AskContext") -> bool:
-        """A list over a period is answered from the timeline's events in it, whatever words retrieval
-        matched, unless it names something the corpus never mentions. A question about the study's own
-        argument is inside unless it names something the corpus never mentions or nothing comes close:
-        its words are the asker's paraphrase of the study's concepts. Any other question must be
-        supported by its best evidence (``assistant.scope``)."""
-        if parsed.answer_type in ("list", "range") and (ctx.filters.has_time or parsed.answer_type == "range"):
-            return bool(self.scope.unknown_names(parsed) or self.scope.unknown_words(parsed))
-        if ABOUT_STUDY.search(parsed.text):  # the study's own argument, asked in the asker's words
-            floor = self.settings.refusal_threshold
-            return bool(self.scope.unknown_names(parsed)) or max((s.similarity for s in ctx.retrieved), default=0) < floor
-        return self.scope.outside(parsed, ctx.retrieved, self.settings.refusal_threshold)
-
-    def _outside_record(self, filters: RetrievalFilters) -> bool:
-        """A question about a period the record does not reach (e.g. 2026 when it ends in 2025)."""
-        events = self.table.events()
-        if not events or (filters.year_from is None and filters.year_to is None):
-            return False
-        first, last = int(events[0].date[:4]), int(events[-1].date[:4])
-        return (filters.year_from or first) > last or (filters.year_to or last) < first
-
     def _verified(self, answer: Answer, cited: list[Source]) -> Answer:
         checked = check_answer(answer.answer, cited)
         failed = {m for c in checked if not c.supported for m in c.markers}
         answer.citations = [Citation(f"[{n}]", s, verified=n not in failed) for n, s in enumerate(cited, start=1)]
-        return answer
-
-    def _llm_answer(self, llm: LLMBackend, question: str, retrieved: list[Source], fallback: Answer):
-        """Let the model phrase the answer from numbered context, then hold it to the extractive
-        standard: unsupported sentences are dropped, and if too little survives (or the model is
-        down, slow or incoherent) the extractive answer is given with a visible notice."""
-        context = retrieved[:LLM_CONTEXT_ITEMS]
-        draft = ""
-        try:
-            for piece in llm.stream(answer_messages(question, context)):
-                draft += piece
-                yield {"type": "delta", "text": piece}
-        except LLMError as exc:
-            fallback.notice = f"The {llm.name} model could not answer ({exc}); showing the extractive answer."
-            return fallback
-        checked = check_answer(draft.strip(), context)
-        kept = [c for c in checked if c.supported]
-        if not kept or len(kept) * 2 < len(checked):
-            fallback.notice = (f"The {llm.name} model's answer could not be verified against its sources "
-                               f"({len(kept)} of {len(checked)} sentences supported); showing the extractive answer.")
-            return fallback
-        numbering: dict[int, int] = {}
-        for c in kept:
-            for m in c.markers:
-                numbering.setdefault(m, len(numbering) + 1)
-        text = " ".join(MARKER.sub(lambda m: f"[{numbering[int(m.group(1))]}]", c.text) for c in kept)
-        cited = [context[m - 1] for m in numbering]
-        answer = Answer(fallback.question, text, retrieved=retrieved, backend=llm.name)
-        answer.citations = [Citation(f"[{n}]", s) for n, s in enumerate(cited, start=1)]
-        if len(kept) < len(checked):
-            answer.notice = f"{len(checked) - len(kept)} unsupported sentence(s) were removed from the model's answer."
         return answer
 
     def _finish(self, answer: Answer, parsed: ParsedQuestion, started: float, retrieve_ms: float) -> Answer:

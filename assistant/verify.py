@@ -6,17 +6,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.text import NUMBER_WORDS, numbers, sentences
-from assistant.types import Source
-
-from assistant.text import MONTH_NAMES as _MONTHS
-
-# The one citation-marker format: "[3]".
-MARKER = re.compile(r"\[(\d{1,3})\]")
-
-
-def marker(n: int) -> str:
-    return f"[{n}]"
+from core.dates import MONTH_NAMES as _MONTHS
+from core.model import Source
+from core.text import MARKER, NUMBER_WORDS, numbers, sentences
 
 
 @dataclass(frozen=True)

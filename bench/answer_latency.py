@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import yaml  # noqa: E402
 
 from bench.common import percentiles, rss_mb  # noqa: E402
-from index import offline as _offline  # noqa: E402,F401
+from core import offline as _offline  # noqa: E402,F401
 
 
 def main() -> None:
@@ -29,8 +29,8 @@ def main() -> None:
     args = parser.parse_args()
 
     from assistant.service import Assistant
-    from assistant.types import Turn
-    from index.settings import get_settings
+    from core.model import Turn
+    from core.settings import get_settings
 
     started = time.perf_counter()
     assistant = Assistant(get_settings())

@@ -219,10 +219,10 @@ def markdown(rows: list[dict]) -> str:
 
 
 def start_local_server(key: str):
-    from index import offline as _offline  # noqa: F401
+    from core import offline as _offline  # noqa: F401
 
     from assistant.service import Assistant
-    from index.settings import get_settings
+    from core.settings import get_settings
     from web.config import WebConfig
     from web.server import ServerThread, create_app
 

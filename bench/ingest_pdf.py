@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from index import offline as _offline  # noqa: E402,F401
+from core import offline as _offline  # noqa: E402,F401
 
 
 def make_report_pdf(path: Path, corpus_dir: Path, pages: int | None = None) -> int:
@@ -25,7 +25,7 @@ def make_report_pdf(path: Path, corpus_dir: Path, pages: int | None = None) -> i
     from fpdf import FPDF
 
     from index.corpus import load_corpus
-    from index.records import strip_event_refs
+    from core.text import strip_event_refs
 
     corpus, _ = load_corpus(corpus_dir)
     pdf = FPDF()
@@ -65,7 +65,7 @@ def main() -> None:
     from index.embedding import Embedder
     from index.ingest import add_files
     from index.readers import read_document
-    from index.settings import PROJECT_ROOT, Settings
+    from core.settings import PROJECT_ROOT, Settings
 
     embedder = Embedder()
     embedder.embed(["warm-up"])
@@ -75,7 +75,7 @@ def main() -> None:
         settings = Settings(_env_file=None, corpus_dir=tmp / "corpus", data_dir=tmp / "data")
         build_index(settings, embedder, progress=False)
         pdf = tmp / "report.pdf"
-        pages = make_report_pdf(pdf, settings.corpus_dir, args.pages)
+        pages = make_report_pdf(pdf, settings.index.corpus_dir, args.pages)
         t = time.perf_counter()
         parsed = read_document(pdf, max_bytes=10**9)
         read_s = time.perf_counter() - t

@@ -119,10 +119,10 @@ def loopback_target(parser, url: str | None, start):
 
 
 def start_local_server(api_key: str | None = None):
-    from index import offline as _offline  # noqa: F401
+    from core import offline as _offline  # noqa: F401
 
     from assistant.service import Assistant
-    from index.settings import get_settings
+    from core.settings import get_settings
     from index.store import IndexMissing
     from web.config import WebConfig
     from web.server import ServerThread, create_app

@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.ingest_pdf import make_report_pdf  # noqa: E402
-from index import offline as _offline  # noqa: E402,F401
+from core import offline as _offline  # noqa: E402,F401
 
 HEADLINE = ("key_fact_coverage", "hit@1", "hit@5", "mrr", "citation_precision", "refusal_accuracy",
             "wrong_refusal_rate")
@@ -35,7 +35,7 @@ def main() -> None:
     from index.build import build_index
     from index.embedding import Embedder
     from index.ingest import add_files
-    from index.settings import PROJECT_ROOT, Settings
+    from core.settings import PROJECT_ROOT, Settings
 
     embedder = Embedder()
     questions = PROJECT_ROOT / "evals" / "questions.yaml"

@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import numpy as np  # noqa: E402
 
 from bench.common import chroma_server, percentiles, rss_mb  # noqa: E402
-from index import offline as _offline  # noqa: E402,F401
+from core import offline as _offline  # noqa: E402,F401
 
 WORDS = ("japan philippines defense cooperation coast guard vessel radar exercise summit agreement reciprocal "
          "access maritime security china south sea shoal patrol aircraft transfer training navy army air force "
@@ -84,7 +84,7 @@ def synthetic_documents(n: int, study: str):
 
 
 def write(settings, n: int) -> float | None:
-    """Seconds to write ``n`` synthetic passages as one atomic build; None when ``settings.data_dir``
+    """Seconds to write ``n`` synthetic passages as one atomic build; None when ``settings.index.data_dir``
     already holds that store (``bench/scale_filters.py --data-dir`` keeps one between runs: 100k passages
     take 10-20 minutes to write)."""
     from index.build import write_documents
@@ -97,8 +97,8 @@ def write(settings, n: int) -> float | None:
     except Exception:  # no store there yet
         pass
     started = time.perf_counter()
-    write_documents(store, SyntheticVectors(), synthetic_documents(n, settings.study),
-                    study=settings.study, content_hash=f"synthetic-{n}", progress=False, with_sentences=False)
+    write_documents(store, SyntheticVectors(), synthetic_documents(n, settings.index.study),
+                    study=settings.index.study, content_hash=f"synthetic-{n}", progress=False, with_sentences=False)
     return round(time.perf_counter() - started, 1)
 
 
@@ -114,9 +114,9 @@ def serve(settings, n_queries: int) -> dict:
     store = VectorStore(settings)
     collection, manifest = store.open_current()
     started = time.perf_counter()
-    snapshot = open_snapshot(store, manifest.build_id, collection, settings.study)
+    snapshot = open_snapshot(store, manifest.build_id, collection, settings.index.study)
     table = DocumentTable.from_snapshot(snapshot)
-    retriever = HybridRetriever(collection, embedder, table, snapshot.lexical, top_k=6, study=settings.study)
+    retriever = HybridRetriever(collection, embedder, table, snapshot.lexical, top_k=6, study=settings.index.study)
     load_s = round(time.perf_counter() - started, 1)
     rng = random.Random(1)
     queries = [" ".join(rng.choice(WORDS) for _ in range(8)) + f" q{i}" for i in range(n_queries)]
@@ -134,7 +134,7 @@ def serve(settings, n_queries: int) -> dict:
         # The same query with the study clause the retriever drops for a one-study collection.
         vector = [embedder.embed_query(q)]
         t = time.perf_counter()
-        collection.query(query_embeddings=vector, n_results=30, where={"study": settings.study}, include=["distances"])
+        collection.query(query_embeddings=vector, n_results=30, where={"study": settings.index.study}, include=["distances"])
         dense_where.append((time.perf_counter() - t) * 1000)
     return {"load_s": load_s, "hybrid_ms": percentiles(latencies), "dense_ms": percentiles(dense_only),
             "dense_where_ms": percentiles(dense_where), "serving_rss_mb": rss_mb()}
@@ -149,7 +149,7 @@ def serve_elsewhere(data_dir: Path, n_queries: int, port: int | None = None) -> 
 
 
 def _settings(data_dir: Path, port: int | None = None):
-    from index.settings import Settings
+    from core.settings import Settings
 
     if port:
         return Settings(_env_file=None, data_dir=data_dir, study="bench", chroma_host="127.0.0.1", chroma_port=port)

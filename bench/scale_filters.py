@@ -107,7 +107,7 @@ def serve(settings, n_queries: int, cold: bool) -> dict:
     from assistant.retrieval import RetrievalFilters
 
     if cold:
-        shutil.rmtree(settings.data_dir / "serving", ignore_errors=True)
+        shutil.rmtree(settings.index.data_dir / "serving", ignore_errors=True)
         _, start_s = start(settings)
         return {"cold_start_s": start_s}
     assistant, start_s = start(settings)

@@ -8,16 +8,22 @@ import shlex
 import sys
 from pathlib import Path
 
-from index import offline as _offline  # noqa: F401
+from core import offline as _offline  # noqa: F401
+from assistant.llm import BACKENDS
+from evals.compare import compare
+from evals.metrics import HEADLINE
+from evals.report import fmt, write_reports
+from evals.runner import QuestionError, load_results
+from evals.runner import run as run_eval
+from index.store import IndexMissing
 
 
-def main(argv: list[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m evals", description="Evaluate the study assistant.")
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="answer and score a question set; write results.json and reports")
     run.add_argument("--questions", type=Path, default=Path("evals/questions.yaml"))
-    run.add_argument("--backend", default=None, help="extractive, llamacpp, openai or a registered backend "
+    run.add_argument("--backend", default=None, help=f"a registered backend: {', '.join(BACKENDS)} "
                                                      "(default: STUDY_BACKEND)")
     run.add_argument("--out", type=Path, default=None, help="output directory (default: evals/runs/<backend>)")
     run.add_argument("--limit", type=int, default=None, help="only the first N questions")
@@ -30,28 +36,25 @@ def main(argv: list[str] | None = None) -> int:
     cmp.add_argument("--fail-on-regression", action="store_true", help="exit 1 if anything regressed")
     rep = sub.add_parser("report", help="re-render report.md/report.html from a results.json")
     rep.add_argument("results", type=Path, help="results.json or its directory")
-    args = parser.parse_args(argv)
+    return parser
 
-    from evals.runner import QuestionError, load_results
 
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = _parser().parse_args(argv)
     if args.command == "compare":
-        from evals.compare import compare
-
         text, regressions = compare(load_results(args.a), load_results(args.b), str(args.a), str(args.b))
         print(text, end="")
         return 1 if regressions and args.fail_on_regression else 0
-
     if args.command == "report":
-        from evals.report import write_reports
-
         path = args.results if args.results.is_dir() else args.results.parent
         write_reports(load_results(args.results), path)
         print(f"wrote {path}/report.md, report.html")
         return 0
+    return _run(args, argv)
 
-    from evals.runner import run as run_eval
-    from index.store import IndexMissing
 
+def _run(args: argparse.Namespace, argv: list[str]) -> int:
     out = args.out
     if out is None:  # scratch runs: kept out of git
         out = Path("evals/runs") / (args.backend or "default")
@@ -71,9 +74,6 @@ def main(argv: list[str] | None = None) -> int:
 
 def _print_headline(doc: dict) -> None:
     """The headline metrics, with the baseline's beside them when it ran."""
-    from evals.metrics import HEADLINE
-    from evals.report import fmt
-
     overall = doc["summary"]["overall"]
     for key in HEADLINE:
         base = doc["baseline"]["summary"]["overall"].get(key) if doc.get("baseline") else None

@@ -14,12 +14,12 @@ from llama_index.core import Document, VectorStoreIndex
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from pydantic import PrivateAttr
 
-from assistant.text import sentences
-from assistant.types import Answer, Citation, Source
+from core.text import sentences
+from core.model import Answer, Citation, Source
 from assistant.verify import check_answer
 from index.corpus import Corpus, load_corpus
 from index.embedding import EMBEDDING_MODEL_NAME, Embedder
-from index.records import strip_event_refs
+from core.text import strip_event_refs
 
 TOP_K = 2
 SENTENCES_PER_CHUNK = 2
@@ -76,7 +76,7 @@ def baseline_documents(corpus: Corpus) -> list[Document]:
     for event in corpus.events:
         docs.append(_document(f"event:{event.id}", f"{event.date} {event.title}. {event.summary}", {
             "kind": "event", "ref": event.id, "chapter": event.chapters[0] if event.chapters else "",
-            "date": event.date, "title": event.title, "urls": "|".join(event.sources)}))
+            "date": event.date, "title": event.title, "urls": "|".join(event.urls)}))
     return docs
 
 

@@ -16,7 +16,9 @@ from difflib import SequenceMatcher
 import numpy as np
 import Stemmer
 
-from assistant.text import MONTH_NAMES as _MONTHS  # one home for month names
+from assistant.compose import opens_with_reference  # the answerer's own rule, one home
+from core.dates import MONTH_NAMES as _MONTHS
+from core.text import MARKER, sentences
 
 FUZZY_RATIO = 0.85
 NDCG_K = 10
@@ -268,10 +270,6 @@ def standalone_sentences(text: str) -> float:
     """Share of the answer's sentences that stand alone: those not opening with a reference back
     ('This …', 'These rules …', 'First, …'), or opening so right after a sentence citing the same item
     (its referent is then just before it). List lines and headings count as sentences that stand."""
-    from assistant.compose import opens_with_reference  # the answerer's own rule, one home
-    from assistant.text import sentences
-    from assistant.verify import MARKER
-
     rows = [s for line in text.splitlines() for s in sentences(line.strip().lstrip("-*• "))]
     if not rows:
         return 1.0

@@ -115,13 +115,10 @@ def _failures_by_type(weak: list[tuple[dict, list[str]]], total: int) -> list[tu
 # --- blocks ----------------------------------------------------------------------------------
 
 
-def build_blocks(doc: dict) -> list[tuple]:
-    run, summary, baseline = doc["run"], doc["summary"], doc.get("baseline")
-    backend = run["backend"]
-    overall, base = summary["overall"], (baseline or {}).get("summary", {}).get("overall")
-    blocks: list[tuple] = [("h", 1, f"Study Assistant evaluation: backend {backend}")]
-    q = run["questions"]
-    idx = run["index"]
+def _run_blocks(run: dict) -> list[tuple]:
+    """Title, what was run on which index and code, and the command."""
+    q, idx = run["questions"], run["index"]
+    blocks: list[tuple] = [("h", 1, f"Study Assistant evaluation: backend {run['backend']}")]
     blocks.append(("p", f"{q['count']} questions from {q['file']} (sha256 {q['sha256'][:12]}…), "
                         f"run {run['started']} → {run['finished']}. Index build {idx['build_id']} "
                         f"({idx['embedding_model']}, {idx['counts'].get('documents', '?')} documents"
@@ -132,8 +129,12 @@ def build_blocks(doc: dict) -> list[tuple]:
         dirty = f", with uncommitted changes to {', '.join(git['modified'])}" if git.get("modified") else ""
         blocks.append(("p", f"Code: commit {git['commit'][:10]}{dirty}."))
     blocks.append(("code", run["command"]))
+    return blocks
 
-    blocks.append(("h", 2, "Headline"))
+
+def _headline_blocks(backend: str, summary: dict, baseline: dict | None) -> list[tuple]:
+    """The headline table (assistant beside the baseline, when there is one) and the latency ratio."""
+    overall, base = summary["overall"], (baseline or {}).get("summary", {}).get("overall")
     head = ["Metric", f"Assistant ({backend})"] + (["Baseline", "Δ (assistant − baseline)"] if base else [])
     rows = []
     for key, label in METRICS:
@@ -150,50 +151,68 @@ def build_blocks(doc: dict) -> list[tuple]:
                 + (["baseline", ""] if base else []))
     if overall.get("errors"):
         rows.append(["Errors", str(overall["errors"])] + (["", ""] if base else []))
-    blocks.append(("table", head, rows))
+    blocks: list[tuple] = [("h", 2, "Headline"), ("table", head, rows)]
     ratio = _latency_ratio(summary, baseline)
     if ratio is not None:
         a, b = fmt(overall["latency_p50_ms"], "_ms"), fmt(base["latency_p50_ms"], "_ms")
         blocks.append(("p", f"Latency ratio, assistant p50 / baseline p50: {ratio:.1f}× ({a} ms vs {b} ms)."))
+    return blocks
 
-    blocks.append(("h", 2, "Plots"))
+
+def _systems(backend: str, summary: dict, baseline: dict | None) -> list[tuple[str, dict]]:
+    """(name, summary) of the assistant and, when it ran, the baseline."""
+    return [(f"Assistant ({backend})", summary)] + ([("Baseline", baseline["summary"])] if baseline else [])
+
+
+def _plot_and_tag_blocks(doc: dict, backend: str) -> list[tuple]:
+    """Metrics by tag as bars, the latency histogram, then a by-tag table per system."""
+    summary, baseline = doc["summary"], doc.get("baseline")
+    blocks: list[tuple] = [("h", 2, "Plots")]
     tags = list(summary["by_tag"])
-    for name, summ in [(f"Assistant ({backend})", summary)] + ([("Baseline", baseline["summary"])] if base else []):
+    for name, summ in _systems(backend, summary, baseline):
         series = {label: [summ["by_tag"][t].get(key) for t in tags] for key, label in CHART_METRICS}
         slug = "assistant" if name.startswith("Assistant") else "baseline"
         blocks.append(("svg", f"metrics_by_tag_{slug}.svg", grouped_bars(tags, series, f"{name}: metrics by tag")))
     lat = {f"assistant ({backend})": [r["scores"]["latency_ms"] for r in doc["results"]]}
-    if base:
+    if baseline:
         lat["baseline"] = [r["scores"]["latency_ms"] for r in baseline["results"]]
     blocks.append(("svg", "latency.svg", histogram(lat, "Latency per question (timings_ms.total)")))
-
-    for name, summ in [(f"Assistant ({backend})", summary)] + ([("Baseline", baseline["summary"])] if base else []):
+    for name, summ in _systems(backend, summary, baseline):
         blocks.append(("h", 2, f"By tag: {name}"))
         rows = [[t, str(a["n"])] + [fmt(a.get(k), k) for k in TAG_COLUMNS] for t, a in summ["by_tag"].items()]
         blocks.append(("table", ["Tag", "n"] + TAG_COLUMNS, rows))
+    return blocks
 
-    base_by_id = {r["id"]: r for r in baseline["results"]} if base else {}
+
+def _question_blocks(results: list[dict], base_by_id: dict[str, dict], with_base: bool) -> list[tuple]:
+    """Every question's scores (beside the baseline's key facts and hit@5), then every answer."""
+    cols = ["key_fact_coverage", "hit@1", "hit@5", "mrr", f"ndcg@{NDCG_K}", "citation_precision",
+            "verification_rate", "refusal_correct", "latency_ms"]
+    rows = []
+    for r in results:
+        b = base_by_id.get(r["id"], {}).get("scores", {})
+        rows.append([r["id"], ", ".join(r["tags"])] + [fmt(r["scores"].get(k), k) for k in cols]
+                    + ([fmt(b.get("key_fact_coverage")), fmt(b.get("hit@5"))] if with_base else []))
+    head = ["Question", "Tags"] + cols + (["baseline KF", "baseline hit@5"] if with_base else [])
+    return [("h", 2, "Every question"), ("table", head, rows), ("answers", results, "All answers")]
+
+
+def build_blocks(doc: dict) -> list[tuple]:
+    run = doc["run"]
+    has_base = bool((doc.get("baseline") or {}).get("summary", {}).get("overall"))
+    baseline = doc["baseline"] if has_base else None
+    blocks = _run_blocks(run) + _headline_blocks(run["backend"], doc["summary"], baseline)
+    blocks += _plot_and_tag_blocks({**doc, "baseline": baseline}, run["backend"])
+    base_by_id = {r["id"]: r for r in baseline["results"]} if baseline else {}
     weak = [(r, _failures(r)) for r in doc["results"]]
     weak = [(r, why) for r, why in weak if why]
     if run["questions"].get("split") == "test":  # a held-out split is reported, never read question by question
         blocks += _failures_by_type(weak, len(doc["results"]))
-        blocks.append(("h", 2, "How the metrics are computed"))
-        return blocks + [("p", n) for n in NOTES]
-    blocks += _weak_spots(weak, len(doc["results"]), base_by_id)
-
-    blocks.append(("h", 2, "Every question"))
-    cols = ["key_fact_coverage", "hit@1", "hit@5", "mrr", f"ndcg@{NDCG_K}", "citation_precision",
-            "verification_rate", "refusal_correct", "latency_ms"]
-    rows = []
-    for r in doc["results"]:
-        b = base_by_id.get(r["id"], {}).get("scores", {})
-        rows.append([r["id"], ", ".join(r["tags"])] + [fmt(r["scores"].get(k), k) for k in cols]
-                    + ([fmt(b.get("key_fact_coverage")), fmt(b.get("hit@5"))] if base else []))
-    blocks.append(("table", ["Question", "Tags"] + cols + (["baseline KF", "baseline hit@5"] if base else []), rows))
-    blocks.append(("answers", doc["results"], "All answers"))
+    else:
+        blocks += _weak_spots(weak, len(doc["results"]), base_by_id)
+        blocks += _question_blocks(doc["results"], base_by_id, has_base)
     blocks.append(("h", 2, "How the metrics are computed"))
-    blocks += [("p", n) for n in NOTES]
-    return blocks
+    return blocks + [("p", n) for n in NOTES]
 
 
 # --- renderers -------------------------------------------------------------------------------

@@ -15,7 +15,10 @@ from pathlib import Path
 import yaml
 from tqdm import tqdm
 
+from core.model import Turn
+from core.settings import get_settings
 from evals.metrics import count_relevant, score, summarize
+from evals.report import write_reports
 
 REQUIRED = ("id", "question", "answerable", "key_facts", "expected_chapters", "expected_event_dates", "tags")
 SECRET_WORDS = ("key", "token", "secret", "password")
@@ -106,8 +109,6 @@ def evaluate(questions: list[dict], ask: Callable[[dict], object], *, n_relevant
 
 
 def assistant_asker(assistant, backend: str | None) -> Callable[[dict], object]:
-    from assistant.types import Turn
-
     def ask(q: dict):
         history = [Turn(t["role"], t["content"]) for t in q.get("history") or []]
         return assistant.ask(q["question"], history=history, backend=backend)
@@ -119,8 +120,8 @@ def evaluate_assistant(assistant, questions: list[dict], backend: str | None = N
                        progress: bool = True) -> list[dict]:
     items = [{"kind": s.kind, "chapter": s.chapter, "date": s.date} for s in assistant.table.sources]
     return evaluate(questions, assistant_asker(assistant, backend), n_relevant=lambda q: count_relevant(items, q),
-                    backend=backend or assistant.settings.backend, progress=progress,
-                    desc=f"Assistant ({backend or assistant.settings.backend})")
+                    backend=backend or assistant.settings.llm.backend, progress=progress,
+                    desc=f"Assistant ({backend or assistant.settings.llm.backend})")
 
 
 def evaluate_baseline(baseline, questions: list[dict], *, progress: bool = True) -> list[dict]:
@@ -161,7 +162,7 @@ def index_info(assistant) -> dict:
     manifest = assistant.manifest
     return {"build_id": manifest.build_id, "built_at": manifest.built_at, "corpus_hash": manifest.corpus_hash,
             "embedding_model": manifest.embedding_model, "counts": manifest.counts,
-            "corpus_sha256": corpus_digest(assistant.settings.corpus_dir)}
+            "corpus_sha256": corpus_digest(assistant.settings.index.corpus_dir)}
 
 
 def git_state() -> dict:
@@ -182,35 +183,35 @@ def _now() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S%z")
 
 
+def run_baseline(assistant, questions: list[dict], progress: bool) -> dict:
+    """The llama-index baseline on the same questions, with the assistant's embedder."""
+    from evals.baseline import Baseline  # llama-index's query engine: loaded only when the baseline runs
+
+    baseline = Baseline.from_corpus_dir(assistant.settings.index.corpus_dir, assistant.embedder)
+    base_results = evaluate_baseline(baseline, questions, progress=progress)
+    return {"config": baseline.describe(), "summary": summarize(base_results), "results": base_results}
+
+
 def run(questions_path: Path, out_dir: Path, *, backend: str | None = None, limit: int | None = None,
         with_baseline: bool = True, command: str = "", progress: bool = True, assistant=None,
         split_name: str | None = None) -> dict:
     """The whole ``python -m evals run``: one Assistant (one model load), every question, the baseline,
     results.json, report.md and report.html in ``out_dir``. Returns the results document."""
-    from evals.report import write_reports
-
     started, git = _now(), git_state()  # the code as imported now
     questions_all = load_questions(questions_path)
     questions = split(questions_all, split_name) if split_name else questions_all
     questions = questions[:limit] if limit else questions
     if assistant is None:
-        from assistant.service import Assistant
-        from index.settings import get_settings
+        from assistant.service import Assistant  # torch, Chroma: loaded only when a run needs them
 
         assistant = Assistant(get_settings())
-    backend = backend or assistant.settings.backend
+    backend = backend or assistant.settings.llm.backend
     llm = assistant.backend(backend)
     if llm is not None:  # one untimed question, so the first timed one does not pay for loading the model
         assistant.ask("What is the study about?", backend=backend)
     results = evaluate_assistant(assistant, questions, backend, progress=progress)
 
-    baseline_doc = None
-    if with_baseline:
-        from evals.baseline import Baseline
-
-        baseline = Baseline.from_corpus_dir(assistant.settings.corpus_dir, assistant.embedder)
-        base_results = evaluate_baseline(baseline, questions, progress=progress)
-        baseline_doc = {"config": baseline.describe(), "summary": summarize(base_results), "results": base_results}
+    baseline_doc = run_baseline(assistant, questions, progress) if with_baseline else None
 
     doc = {
         "run": {

@@ -1,4 +1,7 @@
-"""``python -m index {build,validate,stats}``."""
+"""``python -m index {build,add,remove,validate,stats}``.
+
+The embedder (torch) and the build and ingest steps that use it are imported inside the commands that need
+them, so ``validate`` and ``stats`` start in a moment; none of these imports hides a circle."""
 
 from __future__ import annotations
 
@@ -8,27 +11,27 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from index import offline as _offline  # noqa: F401
+from core import offline as _offline  # noqa: F401
 from index.corpus import CorpusError, load_corpus
-from index.records import CONFIDENCE_LEVELS
-from index.settings import get_settings
+from core.model import CONFIDENCE_LEVELS
+from core.settings import get_settings
 
 
 def _validate(settings) -> int:
-    _, issues = load_corpus(settings.corpus_dir, strict=False)
+    _, issues = load_corpus(settings.index.corpus_dir, strict=False)
     for issue in issues:
         print(issue, file=sys.stderr)
     if issues:
-        print(f"{len(issues)} problem(s) in {settings.corpus_dir}", file=sys.stderr)
+        print(f"{len(issues)} problem(s) in {settings.index.corpus_dir}", file=sys.stderr)
         return 1
-    corpus, _ = load_corpus(settings.corpus_dir)
-    print(f"ok: {len(corpus.chapters)} chapters, {len(corpus.events)} events in {settings.corpus_dir}")
+    corpus, _ = load_corpus(settings.index.corpus_dir)
+    print(f"ok: {len(corpus.chapters)} chapters, {len(corpus.events)} events in {settings.index.corpus_dir}")
     return 0
 
 
 def _stats(settings) -> int:
-    corpus, issues = load_corpus(settings.corpus_dir, strict=False)
-    print(f"corpus: {settings.corpus_dir} ({len(issues)} validation problem(s))")
+    corpus, issues = load_corpus(settings.index.corpus_dir, strict=False)
+    print(f"corpus: {settings.index.corpus_dir} ({len(issues)} validation problem(s))")
     print(f"\nchapters: {len(corpus.chapters)}, words: {sum(c.word_count for c in corpus.chapters)}")
     per_chapter = Counter(ch for e in corpus.events for ch in e.chapters)
     print(f"  {'id':<5} {'words':>6} {'sections':>8} {'events':>6} {'linked':>6}  title")
@@ -66,7 +69,7 @@ def _build(settings, force: bool) -> int:
     started = time.perf_counter()
     store = VectorStore(settings)
     try:
-        report = build_index(settings, Embedder(settings.embedding_model_path), store=store, force=force)
+        report = build_index(settings, Embedder(settings.index.embedding_model_path), store=store, force=force)
     except CorpusError as exc:
         print(f"build refused, the serving index is unchanged:\n{exc}", file=sys.stderr)
         return 1
@@ -83,7 +86,7 @@ def _add(settings, paths: list[str], study: str | None) -> int:
     from index.embedding import Embedder
     from index.ingest import add_files
 
-    result = add_files(settings, Embedder(settings.embedding_model_path), [Path(p) for p in paths], study=study)
+    result = add_files(settings, Embedder(settings.index.embedding_model_path), [Path(p) for p in paths], study=study)
     for message in result.refused:
         print(f"refused: {message}", file=sys.stderr)
     for name in result.unchanged:
@@ -104,7 +107,7 @@ def _remove(settings, key: str) -> int:
     from index.ingest import UnknownSource, remove_source
 
     try:
-        gone, report = remove_source(settings, Embedder(settings.embedding_model_path), key)
+        gone, report = remove_source(settings, Embedder(settings.index.embedding_model_path), key)
     except UnknownSource as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

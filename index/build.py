@@ -17,9 +17,9 @@ from tqdm import tqdm
 from index.corpus import load_corpus
 from index.documents import IndexDocument, corpus_documents
 from index.embedding import EMBEDDING_MODEL_NAME, Embedder
-from index.sentences import sentences
+from core.settings import DEFAULT_STUDY, Settings
+from core.text import sentences
 from index.serving import ServingSnapshot, snapshot_dir
-from index.settings import DEFAULT_STUDY, Settings
 from index.sources import SourceCache, SourceRecord, source_documents
 from index.store import SENTENCES, Manifest, VectorStore, get_all, new_build_id
 
@@ -143,7 +143,7 @@ def build_index(settings: Settings, embedder: Embedder, *, store: VectorStore | 
     """Build from the corpus plus ``sources`` (default: the sources of the serving build)."""
     store = store or VectorStore(settings)
     sources = current_sources(store) if sources is None else sources
-    content_hash = corpus_hash(settings.corpus_dir, "|".join([f"v{INDEX_FORMAT}", str(settings.passage_words)]
+    content_hash = corpus_hash(settings.index.corpus_dir, "|".join([f"v{INDEX_FORMAT}", str(settings.index.passage_words)]
                                                              + [s.sha256 + s.study for s in sources]))
     if not force:
         try:
@@ -152,11 +152,11 @@ def build_index(settings: Settings, embedder: Embedder, *, store: VectorStore | 
                 return BuildReport(manifest, skipped=True)
         except Exception:  # no index yet, or an unreadable one: build anew
             pass
-    corpus, _ = load_corpus(settings.corpus_dir)  # raises CorpusError naming file, line and field
-    documents = corpus_documents(corpus, DEFAULT_STUDY, settings.passage_words)
-    cache = SourceCache(settings.data_dir)
+    corpus, _ = load_corpus(settings.index.corpus_dir)  # raises CorpusError naming file, line and field
+    documents = corpus_documents(corpus, DEFAULT_STUDY, settings.index.passage_words)
+    cache = SourceCache(settings.index.data_dir)
     for record in sources:
-        documents += source_documents(record, cache, settings.passage_words)
-    manifest = write_documents(store, embedder, documents, study=settings.study, content_hash=content_hash,
+        documents += source_documents(record, cache, settings.index.passage_words)
+    manifest = write_documents(store, embedder, documents, study=settings.index.study, content_hash=content_hash,
                                sources=[asdict(s) for s in sources], progress=progress)
     return BuildReport(manifest, skipped=False)

@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from index.records import CANONICAL_CHAPTERS, ChapterSection, event_refs
+from core.model import CANONICAL_CHAPTERS, ChapterSection
+from core.text import event_refs
 
 TITLE_THRESHOLD = 0.75  # below: no title match; tested against every sub-heading of the corpus (none reaches it)
 _MARGIN = 0.08  # the best title must beat the runner-up by this much

@@ -7,55 +7,21 @@ to it; all problems are collected before failing, not just the first.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
-from index.records import (
-    CANONICAL_CHAPTERS,
-    CONFIDENCE_LEVELS,
-    EVENT_CATEGORIES,
-    Chapter,
-    ChapterSection,
-    TimelineEvent,
-    event_refs,
-    parse_partial_date,
-)
+from core.dates import parse_partial_date
+from core.model import (CANONICAL_CHAPTERS, CONFIDENCE_LEVELS, EVENT_CATEGORIES, Chapter, ChapterSection, Corpus,
+                        TimelineEvent)
+from core.text import event_refs
+from index.issues import CorpusError, CorpusIssue
+from index.validate import cross_check
 
 _REQUIRED_EVENT_FIELDS = ("id", "date", "title", "category", "summary", "confidence", "actors", "chapters", "sources")
 _OPTIONAL_STRING_FIELDS = ("note",)
 _LIST_FIELDS = ("actors", "chapters", "sources", "related")
 _ID_PATTERN = re.compile(r"^\d{4}(-\d{2}){0,2}-[a-z0-9]+(-[a-z0-9]+)*$")
-
-
-@dataclass(frozen=True)
-class CorpusIssue:
-    file: str
-    line: int
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.field}: {self.message}"
-
-
-class CorpusError(ValueError):
-    def __init__(self, issues: list[CorpusIssue]):
-        self.issues = issues
-        super().__init__("\n".join(str(i) for i in issues))
-
-
-@dataclass(frozen=True)
-class Corpus:
-    chapters: tuple[Chapter, ...]
-    events: tuple[TimelineEvent, ...]
-
-    def chapter(self, chapter_id: str) -> Chapter | None:
-        return next((c for c in self.chapters if c.id == chapter_id), None)
-
-    def event(self, event_id: str) -> TimelineEvent | None:
-        return next((e for e in self.events if e.id == event_id), None)
 
 
 # --- timeline ---------------------------------------------------------------------------
@@ -65,68 +31,79 @@ def _field_lines(node: yaml.MappingNode) -> dict[str, int]:
     return {k.value: v.start_mark.line + 1 for k, v in node.value if isinstance(k, yaml.ScalarNode)}
 
 
-def load_timeline(path: Path) -> tuple[list[TimelineEvent], list[CorpusIssue]]:
+def _read_yaml_list(path: Path) -> tuple[list, list, list[CorpusIssue]]:
+    """(nodes, items, issues): the timeline's list, with each item's node for line numbers."""
     name = str(path)
-    issues: list[CorpusIssue] = []
     try:
         text = path.read_text(encoding="utf-8")
         root = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
     except FileNotFoundError:
-        return [], [CorpusIssue(name, 0, "-", "file not found")]
+        return [], [], [CorpusIssue(name, 0, "-", "file not found")]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        return [], [CorpusIssue(name, (mark.line + 1) if mark else 0, "-", f"invalid YAML: {exc}")]
+        return [], [], [CorpusIssue(name, (mark.line + 1) if mark else 0, "-", f"invalid YAML: {exc}")]
     if not isinstance(data, list) or not isinstance(root, yaml.SequenceNode):
-        return [], [CorpusIssue(name, 1, "-", "expected a YAML list of events")]
+        return [], [], [CorpusIssue(name, 1, "-", "expected a YAML list of events")]
+    return root.value, data, []
 
+
+def _shape_ok(item: dict, bad) -> bool:
+    """Required fields present, lists of strings and strings where expected; unknown fields reported."""
+    ok = True
+    for field in _REQUIRED_EVENT_FIELDS:
+        if item.get(field) in (None, "", []):
+            bad(field, "missing")
+            ok = False
+    for field in _LIST_FIELDS:
+        value = item.get(field, [])
+        if value is not None and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+            bad(field, "must be a list of strings")
+            ok = False
+    for field in ("id", "date", "title", "category", "summary", "confidence", *_OPTIONAL_STRING_FIELDS):
+        if field in item and item[field] is not None and not isinstance(item[field], str):
+            bad(field, f"must be a string (quote it), got {type(item[field]).__name__}")
+            ok = False
+    unknown = set(item) - set(_REQUIRED_EVENT_FIELDS) - set(_LIST_FIELDS) - set(_OPTIONAL_STRING_FIELDS)
+    for field in sorted(unknown):
+        bad(field, "unknown field")
+    return ok
+
+
+def _event_from_yaml(item: dict, line: int) -> TimelineEvent:
+    return TimelineEvent(
+        id=item["id"],
+        date=item["date"],
+        title=item["title"].strip(),
+        category=item["category"],
+        summary=" ".join(item["summary"].split()),
+        confidence=item["confidence"],
+        note=" ".join((item.get("note") or "").split()),
+        actors=tuple(item.get("actors") or ()),
+        chapters=tuple(item.get("chapters") or ()),
+        urls=tuple(item.get("sources") or ()),
+        related=tuple(item.get("related") or ()),
+        line=line,
+    )
+
+
+def load_timeline(path: Path) -> tuple[list[TimelineEvent], list[CorpusIssue]]:
+    name = str(path)
+    nodes, data, issues = _read_yaml_list(path)
     events: list[TimelineEvent] = []
-    for node, item in zip(root.value, data):
+    for node, item in zip(nodes, data):
         start = node.start_mark.line + 1
         if not isinstance(item, dict):
             issues.append(CorpusIssue(name, start, "-", "each event must be a mapping"))
             continue
         lines = _field_lines(node)
 
-        def bad(field: str, message: str) -> None:
+        def bad(field: str, message: str, lines=lines, start=start) -> None:
             issues.append(CorpusIssue(name, lines.get(field, start), field, message))
 
-        ok = True
-        for field in _REQUIRED_EVENT_FIELDS:
-            if item.get(field) in (None, "", []):
-                bad(field, "missing")
-                ok = False
-        for field in _LIST_FIELDS:
-            value = item.get(field, [])
-            if value is not None and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
-                bad(field, "must be a list of strings")
-                ok = False
-        for field in ("id", "date", "title", "category", "summary", "confidence", *_OPTIONAL_STRING_FIELDS):
-            if field in item and item[field] is not None and not isinstance(item[field], str):
-                bad(field, f"must be a string (quote it), got {type(item[field]).__name__}")
-                ok = False
-        unknown = set(item) - set(_REQUIRED_EVENT_FIELDS) - set(_LIST_FIELDS) - set(_OPTIONAL_STRING_FIELDS)
-        for field in sorted(unknown):
-            bad(field, "unknown field")
-        if not ok:
-            continue
-        events.append(
-            TimelineEvent(
-                id=item["id"],
-                date=item["date"],
-                title=item["title"].strip(),
-                category=item["category"],
-                summary=" ".join(item["summary"].split()),
-                confidence=item["confidence"],
-                note=" ".join((item.get("note") or "").split()),
-                actors=tuple(item.get("actors") or ()),
-                chapters=tuple(item.get("chapters") or ()),
-                sources=tuple(item.get("sources") or ()),
-                related=tuple(item.get("related") or ()),
-                line=start,
-            )
-        )
-        _check_event(events[-1], lines, bad)
+        if _shape_ok(item, bad):
+            events.append(_event_from_yaml(item, start))
+            _check_event(events[-1], lines, bad)
     return events, issues
 
 
@@ -146,7 +123,7 @@ def _check_event(event: TimelineEvent, lines: dict[str, int], bad) -> None:
     for chapter in event.chapters:
         if chapter not in CANONICAL_CHAPTERS:
             bad("chapters", f"{chapter!r} is not a canonical chapter id")
-    for url in event.sources:
+    for url in event.urls:
         if not re.match(r"^https?://[^\s/]+\.[^\s/]+(/\S*)?$", url):
             bad("sources", f"{url!r} is not a well-formed http(s) URL")
 
@@ -211,8 +188,6 @@ def split_sections(body: str, chapter_id: str, chapter_title: str, source: str, 
 
 def load_corpus(corpus_dir: Path, *, strict: bool = True) -> tuple[Corpus, list[CorpusIssue]]:
     """Load everything; with ``strict`` raise :class:`CorpusError` if anything is wrong."""
-    from index.validate import cross_check
-
     events, issues = load_timeline(corpus_dir / "timeline.yaml")
     chapters = []
     for path in sorted((corpus_dir / "chapters").glob("*.md")):

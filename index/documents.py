@@ -3,11 +3,11 @@ and one document per timeline event."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 
-from index.corpus import Corpus
-from index.records import CANONICAL_CHAPTERS, Chapter, ChapterSection, TimelineEvent, event_refs, strip_event_refs
+from core.metadata import event_metadata, passage_metadata
+from core.model import CANONICAL_CHAPTERS, Chapter, ChapterSection, Corpus, TimelineEvent
+from core.text import event_refs, strip_event_refs
 
 
 @dataclass(frozen=True)
@@ -23,42 +23,13 @@ class IndexDocument:
         return self.body or self.text
 
 
-def _packed(values) -> str:
-    """Chroma metadata must be scalar; lists are kept as '|a|b|' so a substring finds a member."""
-    return "|" + "|".join(values) + "|" if values else ""
-
-
-def unpacked(value: str) -> tuple[str, ...]:
-    """The list a ``_packed`` metadata string holds."""
-    return tuple(v for v in (value or "").split("|") if v)
-
-
 def event_document(event: TimelineEvent, study: str) -> IndexDocument:
     return IndexDocument(
         id=f"event:{event.id}",
         text=event.text,
         embed_text=f"{event.display_date} ({event.date}). {event.title}. {event.summary}",
         body=event.summary,
-        metadata={
-            "kind": "event",
-            "ref": event.id,
-            "study": study,
-            "chapter": event.chapters[0] if event.chapters else "",
-            "chapters": _packed(event.chapters),
-            "section": "",
-            "title": event.title,
-            "date": event.date,
-            "year": event.year,
-            "category": event.category,
-            "confidence": event.confidence,
-            "note": event.note,
-            "actors": _packed(event.actors),
-            "sources": json.dumps(list(event.sources)),
-            "events": "",
-            "related": _packed(event.related),
-            "source": "corpus/timeline.yaml",
-            "page": -1,
-        },
+        metadata=event_metadata(event, study),
     )
 
 
@@ -99,26 +70,8 @@ def section_documents(sections, study: str, passage_words: int, *, id_prefix: st
                     id=f"{id_prefix}:{len(documents)}",
                     text=text,
                     embed_text=f"{heading}. {text}",
-                    metadata={
-                        "kind": "chapter",
-                        "ref": section.chapter_id,
-                        "study": study,
-                        "chapter": section.chapter_id if canonical else "",
-                        "chapters": _packed([section.chapter_id] if canonical else []),
-                        "section": section.heading or "",
-                        "title": title + (f" ({source_label})" if source_label else ""),
-                        "date": "",
-                        "year": 0,
-                        "category": "",
-                        "confidence": "",
-                        "note": "",
-                        "actors": "",
-                        "sources": json.dumps([section.source] if section.source else []),
-                        "events": _packed(dict.fromkeys(refs)),
-                        "related": "",
-                        "source": section.source,
-                        "page": section.page if section.page is not None else -1,
-                    },
+                    metadata=passage_metadata(section, study, events=refs,
+                                              title=title + (f" ({source_label})" if source_label else "")),
                 )
             )
     return documents

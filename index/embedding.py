@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from index import offline as _offline  # noqa: F401
+from core import offline as _offline  # noqa: F401
 
 EMBEDDING_MODEL_NAME = "all-MiniLM-L6-v2"
 

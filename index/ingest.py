@@ -11,7 +11,7 @@ from tqdm import tqdm
 from index.build import BuildReport, build_index, current_sources
 from index.embedding import Embedder
 from index.readers import IngestError, read_document
-from index.settings import Settings
+from core.settings import Settings
 from index.sources import SourceCache, SourceRecord
 from index.store import VectorStore
 
@@ -27,12 +27,12 @@ class IngestResult:
 
 def add_files(settings: Settings, embedder: Embedder, paths: list[Path], *, study: str | None = None,
               store: VectorStore | None = None, progress: bool = True) -> IngestResult:
-    study = study or settings.study
+    study = study or settings.index.study
     store = store or VectorStore(settings)
-    cache = SourceCache(settings.data_dir)
+    cache = SourceCache(settings.index.data_dir)
     sources = current_sources(store)
     result = IngestResult()
-    max_bytes = int(settings.max_file_mb * 1024 * 1024)
+    max_bytes = int(settings.index.max_file_mb * 1024 * 1024)
     for path in tqdm(paths, desc="Reading", unit="file", disable=not progress or len(paths) < 2):
         try:
             parsed = read_document(Path(path), max_bytes=max_bytes)

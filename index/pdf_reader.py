@@ -12,7 +12,7 @@ from itertools import pairwise
 from pathlib import Path
 
 from index.chapter_map import Block, parse_heading_number
-from index.readers import IngestError
+from index.reading import IngestError
 
 MIN_CHARS_PER_PAGE = 20  # fewer on average: the PDF has no usable text layer (scanned)
 

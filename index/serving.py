@@ -16,8 +16,9 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from index.documents import unpacked
-from index.lexical import TOKENIZER_FINGERPRINT, LexicalIndex, document_frequency, item_words
+from core.metadata import unpack_list
+from core.text import TOKENIZER_FINGERPRINT
+from index.lexical import LexicalIndex, document_frequency, item_words
 from index.store import VectorStore, get_all
 
 SNAPSHOT_FORMAT = 2  # 2: word document frequencies for the scope check
@@ -42,7 +43,7 @@ class ServingSnapshot:
     @classmethod
     def from_records(cls, ids: list[str], documents: list[str], metadatas: list[dict]) -> "ServingSnapshot":
         texts = [lexical_text(t, m) for t, m in zip(documents, metadatas)]
-        frequency = document_frequency(item_words(m.get("title", ""), t, unpacked(m.get("actors", "")))
+        frequency = document_frequency(item_words(m.get("title", ""), t, unpack_list(m.get("actors", "")))
                                        for t, m in zip(documents, metadatas))
         return cls(list(ids), list(documents), list(metadatas), LexicalIndex.build(texts), frequency)
 

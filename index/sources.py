@@ -11,7 +11,7 @@ from pathlib import Path
 
 from index.documents import IndexDocument, section_documents
 from index.readers import ParsedDocument
-from index.records import ChapterSection
+from core.model import ChapterSection
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,8 @@ import uuid
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-from index import offline as _offline  # noqa: F401
-from index.settings import Settings
+from core import offline as _offline  # noqa: F401
+from core.settings import Settings
 
 _POINTER_COLLECTION = "pointer"
 SENTENCES = "sentences"  # companion collection: one vector per citable sentence
@@ -84,10 +84,10 @@ class VectorStore:
     def _client(self, build_id: str):
         import chromadb
 
-        if self.settings.store_mode == "server":
+        if self.settings.store.mode == "server":
             if self._server_client is None:
                 self._server_client = chromadb.HttpClient(
-                    host=self.settings.chroma_host, port=self.settings.chroma_port, settings=_chroma_settings()
+                    host=self.settings.store.host, port=self.settings.store.port, settings=_chroma_settings()
                 )
             return self._server_client
         return chromadb.PersistentClient(path=str(self._build_dir(build_id)), settings=_chroma_settings())
@@ -95,46 +95,46 @@ class VectorStore:
     @property
     def snapshot_root(self) -> Path:
         """Where builds' serving snapshots live (``index.serving``); local in both modes."""
-        return self.settings.data_dir / "serving"
+        return self.settings.index.data_dir / "serving"
 
     def _build_dir(self, build_id: str) -> Path:
-        return self.settings.data_dir / "builds" / build_id
+        return self.settings.index.data_dir / "builds" / build_id
 
     def _collection_name(self, build_id: str, part: str = "") -> str:
         """``part`` names a companion collection of the same build ("sentences")."""
         suffix = f"-{part}" if part else ""
-        if self.settings.store_mode == "server":
-            return f"{self.settings.collection}-{build_id}{suffix}"
-        return self.settings.collection + suffix
+        if self.settings.store.mode == "server":
+            return f"{self.settings.index.collection}-{build_id}{suffix}"
+        return self.settings.index.collection + suffix
 
     def describe(self) -> str:
-        if self.settings.store_mode == "server":
-            return f"chroma server {self.settings.chroma_host}:{self.settings.chroma_port}"
-        return f"embedded chroma in {self.settings.data_dir}"
+        if self.settings.store.mode == "server":
+            return f"chroma server {self.settings.store.host}:{self.settings.store.port}"
+        return f"embedded chroma in {self.settings.index.data_dir}"
 
     # -- pointer --------------------------------------------------------------------------
     def current_build_id(self) -> str | None:
-        if self.settings.store_mode == "server":
+        if self.settings.store.mode == "server":
             import chromadb.errors
 
             try:
-                pointer = self._client("").get_collection(f"{self.settings.collection}-{_POINTER_COLLECTION}")
+                pointer = self._client("").get_collection(f"{self.settings.index.collection}-{_POINTER_COLLECTION}")
             except (chromadb.errors.NotFoundError, ValueError):
                 return None
             return (pointer.metadata or {}).get("current")
-        path = self.settings.data_dir / "CURRENT"
+        path = self.settings.index.data_dir / "CURRENT"
         return path.read_text().strip() if path.exists() else None
 
     def _set_current(self, build_id: str) -> None:
-        if self.settings.store_mode == "server":
-            name = f"{self.settings.collection}-{_POINTER_COLLECTION}"
+        if self.settings.store.mode == "server":
+            name = f"{self.settings.index.collection}-{_POINTER_COLLECTION}"
             client = self._client("")
             client.get_or_create_collection(name, embedding_function=None).modify(metadata={"current": build_id})
             return
-        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
-        tmp = self.settings.data_dir / f".CURRENT.{os.getpid()}"
+        self.settings.index.data_dir.mkdir(parents=True, exist_ok=True)
+        tmp = self.settings.index.data_dir / f".CURRENT.{os.getpid()}"
         tmp.write_text(build_id + "\n")
-        os.replace(tmp, self.settings.data_dir / "CURRENT")  # atomic on POSIX
+        os.replace(tmp, self.settings.index.data_dir / "CURRENT")  # atomic on POSIX
 
     # -- builds ---------------------------------------------------------------------------
     def create_build(self, build_id: str, part: str = ""):
@@ -154,7 +154,7 @@ class VectorStore:
 
     def abort_build(self, build_id: str) -> None:
         shutil.rmtree(self.snapshot_root / build_id, ignore_errors=True)
-        if self.settings.store_mode == "server":
+        if self.settings.store.mode == "server":
             for part in ("", SENTENCES):
                 try:
                     self._client(build_id).delete_collection(self._collection_name(build_id, part))
@@ -169,8 +169,8 @@ class VectorStore:
         for path in self.snapshot_root.iterdir() if self.snapshot_root.exists() else ():
             if path.name not in keep:
                 shutil.rmtree(path, ignore_errors=True)
-        if self.settings.store_mode == "server":
-            prefix = f"{self.settings.collection}-"
+        if self.settings.store.mode == "server":
+            prefix = f"{self.settings.index.collection}-"
             pointer = prefix + _POINTER_COLLECTION
             client = self._client("")
             for collection in client.list_collections():
@@ -179,7 +179,7 @@ class VectorStore:
                 if name.startswith(prefix) and name != pointer and build not in keep:
                     client.delete_collection(name)
             return
-        builds = self.settings.data_dir / "builds"
+        builds = self.settings.index.data_dir / "builds"
         for path in builds.iterdir() if builds.exists() else ():
             if path.name not in keep:
                 shutil.rmtree(path, ignore_errors=True)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import difflib
 from pathlib import Path
 
-from index.corpus import Corpus, CorpusIssue
+from core.model import Corpus
+from index.issues import CorpusIssue
 
 
 def cross_check(corpus: Corpus, timeline_path: Path) -> list[CorpusIssue]:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from index.settings import PROJECT_ROOT
+from core.settings import PROJECT_ROOT
 from web.config import WebConfig
 from web.server import ServerThread, create_app
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from index import offline as _offline  # noqa: F401
-from index.settings import PROJECT_ROOT, Settings
+from core import offline as _offline  # noqa: F401
+from core.settings import PROJECT_ROOT, Settings
 
 CORPUS = PROJECT_ROOT / "corpus"
 

@@ -9,7 +9,7 @@ import pytest
 
 from assistant.__main__ import main as cli
 from assistant.service import InvalidQuestion
-from assistant.types import Turn
+from core.model import Turn
 
 CITATION_KEYS = {"marker", "kind", "ref", "chapter", "date", "title", "text"}
 
@@ -45,7 +45,7 @@ def test_json_contract_shapes(assistant):
 def test_every_sentence_carries_a_marker_that_points_at_a_citation(assistant):
     answer = assistant.ask("What did Japan transfer to the Philippine Navy?")
     markers = {c.marker for c in answer.citations}
-    from assistant.text import sentences
+    from core.text import sentences
 
     for sentence in sentences(answer.answer):
         found = re.findall(r"\[\d+\]", sentence)

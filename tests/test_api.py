@@ -164,7 +164,7 @@ def test_events_bad_filters_are_422(client, params, message):
 
 def test_chapters(client, settings):
     chapters = client.get("/api/chapters").json()["chapters"]
-    assert [c["id"] for c in chapters] == sorted((p.stem for p in (settings.corpus_dir / "chapters").glob("*.md")),
+    assert [c["id"] for c in chapters] == sorted((p.stem for p in (settings.index.corpus_dir / "chapters").glob("*.md")),
                                                   key=lambda i: [int(x) for x in i.split(".")])
     one = client.get("/api/chapters/4.3").json()
     assert one["title"].startswith("Defense equipment") and one["sections"][1]["heading"]
@@ -283,8 +283,10 @@ def test_root_path_is_advertised(settings, assistant):
 
 def test_settings_fields_are_read_when_present(settings):
     extended = settings.model_copy()
-    object.__setattr__(extended, "api_key", "k")
-    object.__setattr__(extended, "cors_origins", "https://a.example, https://b.example/")
+    web = settings.web.model_copy()
+    object.__setattr__(web, "api_key", "k")
+    object.__setattr__(web, "cors_origins", "https://a.example, https://b.example/")
+    object.__setattr__(extended, "web", web)
     config = WebConfig.from_settings(extended)
     assert config.api_key == "k" and config.cors_origins == ("https://a.example", "https://b.example")
     assert WebConfig.from_settings(settings).api_key is None and config.host == "127.0.0.1"

@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 import app
-from web.catalog import BadPeriod, Catalog
+from assistant.catalog import BadPeriod, Catalog
 from web.chat import conversation_markdown, followups, make_filters, BadFilters
 from web.config import WebConfig
 from web.render import chapter_html, esc, event_card, md_answer, md_text, sources_panel
@@ -24,7 +24,7 @@ RAA = "2024-07-08-raa-signed"
 
 @pytest.fixture(scope="module")
 def catalog(assistant, settings) -> Catalog:
-    return Catalog.build(assistant.table, settings.corpus_dir)
+    return assistant.catalog()
 
 
 @pytest.fixture(scope="module")
@@ -263,15 +263,16 @@ def test_a_card_marks_the_sentences_its_answer_took():
 
 
 def test_every_answer_not_from_the_chosen_backend_says_why():
+    from core.model import Answer
     from web.chat import with_fallback_notice
 
-    listed = with_fallback_notice({"backend": "extractive", "answer_type": "list", "notice": None}, "llamacpp")
-    assert listed["notice"] == "The llamacpp model is not used for list answers; showing the extractive answer."
-    refused = with_fallback_notice({"backend": "extractive", "refused": True, "notice": None}, "openai")
-    assert "does not cover" in refused["notice"]
-    failed = {"backend": "extractive", "notice": "The openai model could not answer (down); showing the extractive answer."}
-    assert with_fallback_notice(dict(failed), "openai") == failed  # the model's own failure is kept
-    assert with_fallback_notice({"backend": "extractive", "notice": None}, "extractive")["notice"] is None
+    listed = with_fallback_notice(Answer("q", "a", answer_type="list"), "llamacpp")
+    assert listed.notice == "The llamacpp model is not used for list answers; showing the extractive answer."
+    refused = with_fallback_notice(Answer("q", "a", refused=True), "openai")
+    assert "does not cover" in refused.notice
+    failed = Answer("q", "a", notice="The openai model could not answer (down); showing the extractive answer.")
+    assert with_fallback_notice(failed, "openai") == failed  # the model's own failure is kept
+    assert with_fallback_notice(Answer("q", "a"), "extractive").notice is None
 
 
 def test_backend_choices_label_the_bundled_model_a_demo(settings):

@@ -14,7 +14,7 @@ import pytest
 from bench.common import free_port
 from browser_support import (RAA, RAA_Q, answer_text, ask, browser, new_page, open_app, page,  # noqa: F401
                              pytestmark, server, static)
-from index.settings import PROJECT_ROOT
+from core.settings import PROJECT_ROOT
 from web.config import WebConfig
 from web.server import ServerThread, create_app
 

@@ -7,7 +7,7 @@ import pytest
 from assistant.service import Assistant
 from bench.common import chroma_server as run_chroma
 from index.build import build_index
-from index.settings import Settings
+from core.settings import Settings
 from index.store import VectorStore
 from tests.conftest import CORPUS, write
 
@@ -32,14 +32,14 @@ def test_settings_read_chroma_host_from_the_environment(monkeypatch):
     monkeypatch.setenv("CHROMA_HOST", "127.0.0.1")
     monkeypatch.setenv("CHROMA_PORT", "9999")
     settings = Settings(_env_file=None)
-    assert settings.store_mode == "server" and settings.chroma_port == 9999
+    assert settings.store.mode == "server" and settings.store.port == 9999
 
 
 def test_build_and_answer_through_the_server(server_settings, embedder, settings, built):
     report = build_index(server_settings, embedder, progress=False)
     assert report.manifest.counts == built.manifest.counts
     assert VectorStore(server_settings).describe().startswith("chroma server")
-    assert not (server_settings.data_dir / "builds").exists()  # nothing was written locally
+    assert not (server_settings.index.data_dir / "builds").exists()  # nothing was written locally
 
     answer = Assistant(server_settings, embedder=embedder).ask("When was the Reciprocal Access Agreement signed?")
     assert answer.answer.startswith("8 July 2024") and answer.citations[0].source.ref == "2024-07-08-raa-signed"
@@ -50,12 +50,12 @@ def test_server_builds_are_atomic_and_pruned(server_settings, embedder):
     import chromadb
 
     good = build_index(server_settings, embedder, progress=False, force=True)
-    write(server_settings.corpus_dir / "timeline.yaml",
-          (server_settings.corpus_dir / "timeline.yaml").read_text() + "\n- id: broken\n")
+    write(server_settings.index.corpus_dir / "timeline.yaml",
+          (server_settings.index.corpus_dir / "timeline.yaml").read_text() + "\n- id: broken\n")
     with pytest.raises(Exception):
         build_index(server_settings, embedder, progress=False)
     assert VectorStore(server_settings).current_build_id() == good.manifest.build_id
-    client = chromadb.HttpClient(host="127.0.0.1", port=server_settings.chroma_port)
+    client = chromadb.HttpClient(host="127.0.0.1", port=server_settings.store.port)
     names = sorted(c.name if hasattr(c, "name") else c for c in client.list_collections())
     assert {f"study-{good.manifest.build_id}", f"study-{good.manifest.build_id}-sentences", "study-pointer"} <= set(names)
     assert len(names) <= 5  # the current build and the one before, each with its sentences, and the pointer

@@ -7,7 +7,8 @@ import shutil
 import pytest
 
 from index.corpus import CorpusError, load_corpus
-from index.records import CANONICAL_CHAPTERS, CONFIDENCE_LEVELS, format_date
+from core.dates import format_date
+from core.model import CANONICAL_CHAPTERS, CONFIDENCE_LEVELS
 from tests.conftest import CORPUS, write
 
 GOOD_EVENT = """- id: 2024-07-08-raa-signed
@@ -31,7 +32,7 @@ def test_real_corpus_is_valid_and_complete():
     assert all(c.word_count >= 500 for c in corpus.chapters)
     assert sum(c.word_count for c in corpus.chapters) >= 8000
     raa = corpus.event("2024-07-08-raa-signed")
-    assert raa and raa.date == "2024-07-08" and raa.sources and raa.category == "agreement"
+    assert raa and raa.date == "2024-07-08" and raa.urls and raa.category == "agreement"
 
 
 def test_every_event_has_a_confidence_and_capacity_building_is_covered():
@@ -129,7 +130,7 @@ def test_chapter_errors_name_the_file(corpus_copy):
 
 def test_validate_cli_exit_codes(corpus_copy, monkeypatch, capsys):
     from index.__main__ import main
-    from index.settings import get_settings
+    from core.settings import get_settings
 
     monkeypatch.setenv("STUDY_CORPUS_DIR", str(corpus_copy))
     get_settings.cache_clear()

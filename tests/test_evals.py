@@ -19,7 +19,7 @@ from evals.metrics import (
     summarize,
 )
 from evals.runner import evaluate_assistant, load_questions, stratified
-from index.settings import PROJECT_ROOT
+from core.settings import PROJECT_ROOT
 
 QUESTIONS = PROJECT_ROOT / "evals" / "questions.yaml"
 

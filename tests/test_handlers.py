@@ -9,8 +9,8 @@ import re
 
 import pytest
 
-from assistant.text import sentences
-from assistant.types import Turn
+from core.text import sentences
+from core.model import Turn
 
 RAA_SIGNED, RAA_IN_FORCE = "2024-07-08-raa-signed", "2025-09-11-raa-in-force"
 

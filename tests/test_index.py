@@ -9,14 +9,14 @@ import pytest
 from index.build import build_index
 from index.corpus import CorpusError, load_corpus
 from index.documents import corpus_documents
-from index.settings import Settings
+from core.settings import Settings
 from index.store import IndexMissing, VectorStore
 from tests.conftest import CORPUS, write
 
 
 def test_build_counts_match_the_corpus(built, settings):
     corpus, _ = load_corpus(CORPUS)
-    documents = corpus_documents(corpus, settings.study, settings.passage_words)
+    documents = corpus_documents(corpus, settings.index.study, settings.index.passage_words)
     counts = built.manifest.counts
     assert counts["events"] == len(corpus.events)
     assert counts["passages"] == len(documents) - len(corpus.events)
@@ -55,26 +55,26 @@ def test_forced_rebuild_gives_same_content_and_prunes_old_builds(scratch, embedd
     second = build_index(scratch, embedder, progress=False, force=True)
     third = build_index(scratch, embedder, progress=False, force=True)
     assert first.manifest.counts == second.manifest.counts == third.manifest.counts
-    builds = sorted(p.name for p in (scratch.data_dir / "builds").iterdir())
+    builds = sorted(p.name for p in (scratch.index.data_dir / "builds").iterdir())
     assert builds == sorted([second.manifest.build_id, third.manifest.build_id])
 
 
 def test_failed_build_leaves_the_old_index_serving(scratch, embedder, monkeypatch):
     good = build_index(scratch, embedder, progress=False)
-    write(scratch.corpus_dir / "timeline.yaml", (scratch.corpus_dir / "timeline.yaml").read_text() + "- id: broken\n")
+    write(scratch.index.corpus_dir / "timeline.yaml", (scratch.index.corpus_dir / "timeline.yaml").read_text() + "- id: broken\n")
     with pytest.raises(CorpusError):
         build_index(scratch, embedder, progress=False)
     collection, manifest = VectorStore(scratch).open_current()
     assert manifest.build_id == good.manifest.build_id and collection.count() == good.manifest.counts["documents"]
 
     # A crash half-way through writing (here: the embedder fails) also leaves it serving.
-    shutil.copy(CORPUS / "timeline.yaml", scratch.corpus_dir / "timeline.yaml")
-    write(scratch.corpus_dir / "chapters" / "6.md", (scratch.corpus_dir / "chapters" / "6.md").read_text() + "\nMore.\n")
+    shutil.copy(CORPUS / "timeline.yaml", scratch.index.corpus_dir / "timeline.yaml")
+    write(scratch.index.corpus_dir / "chapters" / "6.md", (scratch.index.corpus_dir / "chapters" / "6.md").read_text() + "\nMore.\n")
     monkeypatch.setattr(embedder, "embed", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("disk full")))
     with pytest.raises(RuntimeError):
         build_index(scratch, embedder, progress=False)
     assert VectorStore(scratch).current_build_id() == good.manifest.build_id
-    assert [p.name for p in (scratch.data_dir / "builds").iterdir()] == [good.manifest.build_id]
+    assert [p.name for p in (scratch.index.data_dir / "builds").iterdir()] == [good.manifest.build_id]
 
 
 def test_missing_index_is_a_clear_error(tmp_path):

@@ -12,7 +12,7 @@ from assistant.service import Assistant
 from index.build import build_index
 from index.corpus import load_chapter
 from index.ingest import UnknownSource, add_files, remove_source
-from index.settings import Settings
+from core.settings import Settings
 from index.store import VectorStore
 from tests.conftest import CORPUS
 from tests.test_readers import make_pdf, tiny_pdf
@@ -110,7 +110,7 @@ def test_sources_belong_to_a_study(scratch, embedder, tmp_path):
     add_files(scratch, embedder, [note], study="other-study", progress=False)
     own = Assistant(scratch, embedder=embedder)
     assert not any("Mekong" in s.text for s in own.table.sources)
-    other = Assistant(scratch.model_copy(update={"study": "other-study"}), embedder=embedder)
+    other = Assistant(scratch.updated(study="other-study"), embedder=embedder)
     assert [s.text for s in other.table.sources] and all("Mekong" in s.text for s in other.table.sources)
     # Two studies share the collection, so the dense search must keep its study clause.
     mekong = "Vietnamese fisheries policy in the Mekong delta"

@@ -15,7 +15,7 @@ import pytest
 from assistant.llm import LlamaCppBackend, smollm2_path
 from assistant.query import plan
 from assistant.service import Assistant
-from assistant.types import Turn
+from core.model import AnswerDelta, Turn
 from assistant.verify import check_answer, check_sentence
 from bench.common import free_port, local_server
 
@@ -24,17 +24,17 @@ QUESTION = "When was the Reciprocal Access Agreement signed?"
 
 def _assistant(assistant, settings, **overrides) -> Assistant:
     """A second Assistant over the same store and model, with its own LLM settings."""
-    tuned = settings.model_copy(update=overrides)
+    tuned = settings.updated(**overrides)
     return Assistant(tuned, embedder=assistant.embedder, store=assistant.store)
 
 
 def _deltas(a: Assistant, question: str, backend: str) -> tuple[str, object]:
     draft, answer = "", None
     for event in a.ask_stream(question, backend=backend):
-        if event["type"] == "delta":
-            draft += event["text"]
+        if isinstance(event, AnswerDelta):
+            draft += event.text
         else:
-            answer = event["answer"]
+            answer = event.answer
     return draft, answer
 
 

@@ -9,7 +9,7 @@ from assistant.handlers import BUILTINS, HANDLERS, handler_for
 from assistant.handlers.compare import sides
 from assistant.handlers.range import anchor_phrases
 from assistant.parse import ANSWER_TYPES, depends_on_history, parse, split_parts, without_values
-from assistant.types import Turn
+from core.model import Turn
 
 HISTORY = (Turn("user", "What is the study's main argument?"),
            Turn("assistant", "The study argues that a quasi-alliance is taking shape [1]."))

@@ -7,7 +7,7 @@ import pytest
 
 from assistant.parse import standalone
 from assistant.query import plan
-from assistant.types import Turn
+from core.model import Turn
 
 
 @pytest.mark.parametrize(

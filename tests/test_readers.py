@@ -12,7 +12,8 @@ import pytest
 from index.chapter_map import TITLE_THRESHOLD, map_heading_to_chapter, title_score
 from index.corpus import load_chapter
 from index.readers import IngestError, ParsedDocument, read_document
-from index.records import CANONICAL_CHAPTERS, strip_event_refs
+from core.model import CANONICAL_CHAPTERS
+from core.text import strip_event_refs
 
 CHAPTERS_DIR = Path(__file__).resolve().parents[1] / "corpus" / "chapters"
 MB = 10_000_000

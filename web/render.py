@@ -8,14 +8,14 @@ from __future__ import annotations
 import html
 import re
 
-from assistant.verify import MARKER  # noqa: F401  (the one citation-marker format; re-exported for web)
-from web.catalog import Catalog, ChapterView, EventCard
+from assistant.catalog import Catalog, ChapterView
+from core.model import TimelineEvent
+from core.text import ESCAPED_MARKER as _ESCAPED_MARKER
 from web.highlight import citing_sentences, used_sentences
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")  # anywhere; line starts are handled below
 _MD_LINE_START = re.compile(r"^(\s*)([#+=-]|\d+\.)", re.M)
 _LIST_ITEM = re.compile(r"^(\s*)([-*•]|\d{1,3}\.)\s+(.*)$")
-_ESCAPED_MARKER = re.compile(r"\\\[(\d{1,3})\\\]")
 
 
 def esc(value) -> str:
@@ -161,7 +161,7 @@ def source_card(source: dict, *, anchor: str, marker: str = "", is_open: bool = 
             f"<summary>{head}</summary><div class=\"card-body\">{body}</div></details>")
 
 
-def event_card(event: EventCard, *, anchor: str = "", is_open: bool = True, catalog: Catalog | None = None,
+def event_card(event: TimelineEvent, *, anchor: str = "", is_open: bool = True, catalog: Catalog | None = None,
                removable: bool = False) -> str:
     related = ""
     if catalog and event.related:

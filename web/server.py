@@ -18,10 +18,10 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.cors import CORSMiddleware
 
 from assistant.service import Assistant
-from index.settings import Settings
+from core.settings import Settings
 from web.api import ASK_ARGUMENTS, api_router, validation_response
 from web.assets import CSS, HEAD_JS
-from web.catalog import Catalog
+from assistant.catalog import Catalog
 from web.config import WebConfig
 from web.limits import BodyLimit, PadArguments
 from web.security import AccessGate, SecurityHeaders
@@ -66,7 +66,7 @@ def create_app(settings: Settings, assistant: Assistant, config: WebConfig | Non
     every route: Gradio then leaves CORS to us); the access gate (the key before anything reads a
     body); the body-size limit; then the API, the docs and the Gradio UI."""
     config = config or WebConfig.from_settings(settings)
-    catalog = catalog or Catalog.build(assistant.table, settings.corpus_dir)
+    catalog = catalog or assistant.catalog()
     app = FastAPI(title="Study Assistant API", version="1.0",
                   description="Cited, checkable answers about one research study. The answer JSON is the contract "
                               "in README.md; `stream: true` on POST /api/ask sends server-sent events.",

@@ -5,7 +5,8 @@ chart scales with its container and scrolls sideways on narrow screens rather th
 
 from __future__ import annotations
 
-from web.catalog import Catalog, EventCard
+from assistant.catalog import Catalog
+from core.model import TimelineEvent
 from web.render import esc, event_card
 
 # Tableau 10: distinguishable, and readable on white.
@@ -22,7 +23,7 @@ def category_colors(categories: list[str]) -> dict[str, str]:
 HIT_R = 16  # a dot's tap target, in chart units: >= 24 px across even when a phone shrinks the chart to 760 px
 
 
-def chart_svg(catalog: Catalog, events: list[EventCard], selected: list[str] | tuple[str, ...] = (),
+def chart_svg(catalog: Catalog, events: list[TimelineEvent], selected: list[str] | tuple[str, ...] = (),
               *, span: tuple[int, int] | None = None) -> str:
     categories = catalog.categories
     colors = category_colors(categories)
@@ -71,7 +72,7 @@ def _labels(categories: list[str], height: int) -> str:
             f"{texts}</g>")
 
 
-def _dots(events: list[EventCard], categories: list[str], colors: dict[str, str], chosen: set[str], x) -> tuple[str, str]:
+def _dots(events: list[TimelineEvent], categories: list[str], colors: dict[str, str], chosen: set[str], x) -> tuple[str, str]:
     """Two layers: the focusable tap targets (big, transparent) below, the visible dots above, so a
     click on a dot always reaches that dot even where neighbours' targets overlap it."""
     hits, marks = [], []
@@ -103,7 +104,7 @@ def selection_html(catalog: Catalog, selected: list[str] | tuple[str, ...]) -> s
     return f'<div class="selection"><h4>Selected events ({len(events)})</h4>{cards}</div>'
 
 
-def event_list_html(events: list[EventCard], selected: list[str] | tuple[str, ...] = ()) -> str:
+def event_list_html(events: list[TimelineEvent], selected: list[str] | tuple[str, ...] = ()) -> str:
     """The same events as a list (for screen readers and phones)."""
     chosen = set(selected)
     items = "".join(

@@ -11,8 +11,9 @@ from pathlib import Path
 import gradio as gr
 
 from assistant.service import MAX_QUESTION_CHARS, Assistant, InvalidQuestion
+from assistant.catalog import BadPeriod, Catalog
+from core.model import AnswerDelta
 from web.assets import ACTION_JS, CHART_JS, FOCUS_JS
-from web.catalog import BadPeriod, Catalog
 from web.chat import (STARTER_QUESTIONS, BadFilters, ask_once, chapter_question, describe_filters, event_question,
                       followups, history_from_turns, make_filters, stream_answer, write_export)
 from web.api import AskInvalid, validate_ask, visible_text
@@ -32,9 +33,9 @@ def backend_choices(config: WebConfig, settings) -> list[tuple[str, str]]:
     """(label, name) for the backends this server can run; the bundled 135M model is labelled a demo,
     since it almost never writes an answer that passes verification."""
     labels = {"extractive": "Extractive (sentences from the study, no model)",
-              "llamacpp": ("SmolLM2-135M, bundled: demo only, usually falls back" if settings.llm_model_path is None
-                           else f"Local model: {Path(settings.llm_model_path).name}"),
-              "openai": f"Model server: {settings.openai_model}"}
+              "llamacpp": ("SmolLM2-135M, bundled: demo only, usually falls back" if settings.llm.model_path is None
+                           else f"Local model: {Path(settings.llm.model_path).name}"),
+              "openai": f"Model server: {settings.openai.model}"}
     return [(labels.get(name, name), name) for name in config.backends]
 
 
@@ -78,12 +79,12 @@ class ChatUI:
                  {"role": "assistant", "content": "…"}]
         draft = ""
         for event in _chain(first, events):
-            if event["type"] == "delta":
-                draft += event["text"]
+            if isinstance(event, AnswerDelta):
+                draft += event.text
                 chat[-1] = {"role": "assistant", "content": md_text(draft) + " ▍"}
                 yield {self.chat: chat, self.question: ""}
                 continue
-            answer = event["answer"]
+            answer = event.answer.to_dict()
             chat[-1] = {"role": "assistant", "content": _final_markdown(answer, turn)}
             turns.append({"question": answer["question"], "answer": answer, "filters": describe_filters(filters)})
             asked = [t["question"] for t in turns]

@@ -14,7 +14,7 @@ from typing import Protocol
 from assistant.compose import Claim
 from assistant.parse import ParsedQuestion, QuestionPart
 from assistant.retrieval import DocumentTable, RetrievalFilters
-from assistant.types import Source
+from core.model import Source
 
 
 @dataclass

@@ -10,7 +10,7 @@ from assistant.compose import Candidate
 from assistant.handlers import Context, Draft, register_handler
 from assistant.handlers.facts import answer_from
 from assistant.parse import ABOUT_STUDY, QuestionPart
-from assistant.types import Source
+from core.model import Source
 
 ARGUMENT_SENTENCES = 6  # an argument needs its claim and its grounds
 _ATTRIBUTED = re.compile(r"\b(the study|study's|in the study|according to the study|the author|the published summary|"

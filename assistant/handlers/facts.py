@@ -8,7 +8,7 @@ from collections.abc import Callable
 from assistant.compose import Candidate, Relevance, candidates, claims_of, select
 from assistant.handlers import Context, Draft, register_handler
 from assistant.parse import QuestionPart, content_words
-from assistant.types import Source
+from core.model import Source
 
 FACT_SENTENCES = 4  # a plain fact (or several things asked for): the answer and its support
 

@@ -14,8 +14,8 @@ from assistant.handlers import Context, Draft, register_handler
 from assistant.handlers.facts import answer_from
 from assistant.parse import QuestionPart, content_words
 from assistant.query import expand
-from assistant.text import tokens, word_set
-from assistant.types import Source
+from core.text import tokens, word_set
+from core.model import Source
 
 # An event is an X when it is about as much about X as the best match: a mention in passing scores
 # half (text, not title), so three quarters of the best keeps the events that are X in their title.

@@ -10,7 +10,7 @@ from assistant.compose import Candidate, Claim, candidates, ordered
 from assistant.handlers import Context, Draft, register_handler
 from assistant.handlers.facts import answer_from, part_sources
 from assistant.parse import QuestionPart
-from assistant.text import NUMBER_WORDS, stem
+from core.text import NUMBER_WORDS, stem
 
 COUNT_SENTENCES = 3
 _NUMBER = rf"(?:\d[\d,]*(?:\.\d+)?|{'|'.join(NUMBER_WORDS)})"

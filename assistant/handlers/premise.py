@@ -12,8 +12,8 @@ from assistant.handlers.argument import about_study, argument_sources
 from assistant.handlers.facts import answer_from
 from assistant.handlers.when import has_date
 from assistant.parse import QuestionPart, without_values
-from assistant.text import numbers
-from assistant.types import Source
+from core.text import numbers
+from core.model import Source
 
 PREMISE_SENTENCES = 4
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")

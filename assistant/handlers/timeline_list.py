@@ -12,8 +12,8 @@ from assistant.handlers import Context, Draft, register_handler
 from assistant.handlers.facts import answer_from
 from assistant.parse import PARTIES, QuestionPart, content_words
 from assistant.query import CATEGORY_WORDS
-from assistant.text import tokens
-from assistant.types import Source
+from core.text import tokens
+from core.model import Source
 
 SUBJECT_LIST_ITEMS = 12  # a subject list (no period or kind named): the events search ranks closest
 

@@ -8,7 +8,7 @@ from assistant.compose import Candidate
 from assistant.handlers import Context, Draft, register_handler
 from assistant.handlers.facts import answer_from, part_sources
 from assistant.parse import QuestionPart
-from assistant.text import MONTH_NAMES
+from core.dates import MONTH_NAMES
 
 _DATE = re.compile(rf"\b({'|'.join(MONTH_NAMES)})\b[^.]*?\b(19|20)\d\d\b|\b(19|20)\d\d-\d\d|\b(?:in|since|by|from) (19|20)\d\d\b",
                    re.I)

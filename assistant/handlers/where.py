@@ -8,7 +8,7 @@ from assistant.compose import Candidate
 from assistant.handlers import Context, Draft, register_handler
 from assistant.handlers.facts import answer_from, part_sources
 from assistant.parse import QuestionPart
-from assistant.text import MONTH_NAMES
+from core.dates import MONTH_NAMES
 
 WHERE_SENTENCES = 2
 _PLACE = re.compile(rf"\b(?:in|at|off|near|aboard|to|from|inside|outside)\s+(?:the\s+)?(?!(?:{'|'.join(MONTH_NAMES)})\b)"

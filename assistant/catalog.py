@@ -1,88 +1,34 @@
 """What the timeline and chapter views show: every event and chapter of the serving index, enriched
 from the corpus files (chapter summaries, section order) when they are readable.
 
-Built once per app from ``assistant.table`` (what the assistant can cite) and ``settings.corpus_dir``.
+Built once per app by ``Assistant.catalog()`` from its document table (what it can cite) and the corpus
+directory; the web face reads events and chapters only through it.
 """
 
 from __future__ import annotations
 
-import calendar
-import datetime as dt
 import logging
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from index.records import CANONICAL_CHAPTERS, EVENT_CATEGORIES, event_refs, format_date, strip_event_refs
+from core.dates import BadPeriod, period_bounds
+from core.model import CANONICAL_CHAPTERS, EVENT_CATEGORIES, Source, TimelineEvent, event_summary
+from core.text import event_refs, strip_event_refs
+from index.corpus import load_corpus
 
 log = logging.getLogger(__name__)
 
-_PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
-
-class BadPeriod(ValueError):
-    pass
-
-
-def period_bounds(value: str | int | None, *, name: str = "date") -> tuple[dt.date, dt.date] | None:
-    """'2016' -> (2016-01-01, 2016-12-31); '2016-05' -> May 2016; '2016-05-02' -> that day. None stays None."""
-    if value is None or value == "":
-        return None
-    text = str(value).strip()
-    if not _PARTIAL_DATE.match(text):
-        raise BadPeriod(f"{name}: {text[:40]!r} is not a year or an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)")
-    parts = [int(p) for p in text.split("-")]
-    try:
-        if len(parts) == 1:
-            return dt.date(parts[0], 1, 1), dt.date(parts[0], 12, 31)
-        if len(parts) == 2:
-            last = calendar.monthrange(parts[0], parts[1])[1]
-            return dt.date(parts[0], parts[1], 1), dt.date(parts[0], parts[1], last)
-        day = dt.date(*parts)
-        return day, day
-    except ValueError as exc:
-        raise BadPeriod(f"{name}: {text!r} is not a valid date ({exc})") from None
-
-
-@dataclass(frozen=True)
-class EventCard:
-    id: str
-    date: str
-    title: str
-    category: str
-    summary: str
-    actors: tuple[str, ...] = ()
-    chapters: tuple[str, ...] = ()
-    urls: tuple[str, ...] = ()
-    related: tuple[str, ...] = ()
-    confidence: str = ""  # high | medium | low; "" when the index predates it
-    note: str = ""  # where the sources differ
-
-    @property
-    def display_date(self) -> str:
-        try:
-            return format_date(self.date)
-        except (ValueError, IndexError):
-            return self.date
-
-    @property
-    def span(self) -> tuple[dt.date, dt.date]:
-        bounds = period_bounds(self.date)
-        assert bounds is not None
-        return bounds
-
-    @property
-    def position(self) -> float:
-        """Fractional year, for charts."""
-        start, end = self.span
-        mid = start + (end - start) / 2
-        return mid.year + (mid.timetuple().tm_yday - 1) / 366
-
-    def to_dict(self) -> dict:
-        return {"id": self.id, "date": self.date, "display_date": self.display_date, "title": self.title,
-                "category": self.category, "summary": self.summary, "actors": list(self.actors),
-                "chapters": list(self.chapters), "sources": list(self.urls), "related": list(self.related),
-                "confidence": self.confidence, "note": self.note}
+def event_of(source: Source, chapters: tuple[str, ...], record: TimelineEvent | None = None) -> TimelineEvent:
+    """A retrieved event as the timeline shows it; ``record`` (the corpus's) fills in a confidence and note
+    that an older index lacks."""
+    return TimelineEvent(
+        id=source.ref, date=source.date or "", title=source.title, category=source.category or "other",
+        summary=event_summary(source.text, source.date or "", source.title),
+        confidence=source.confidence or (record.confidence if record else ""),
+        note=source.note or (record.note if record else ""),
+        actors=tuple(source.actors), chapters=tuple(chapters), urls=tuple(source.urls), related=tuple(source.related))
 
 
 @dataclass(frozen=True)
@@ -134,9 +80,9 @@ def _chapter_key(chapter_id: str) -> list[int]:
 
 @dataclass
 class Catalog:
-    events: list[EventCard]
+    events: list[TimelineEvent]
     chapters: list[ChapterView]
-    events_by_id: dict[str, EventCard] = field(default_factory=dict)
+    events_by_id: dict[str, TimelineEvent] = field(default_factory=dict)
     chapters_by_id: dict[str, ChapterView] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -151,8 +97,6 @@ class Catalog:
         corpus = None
         if corpus_dir is not None:
             try:
-                from index.corpus import load_corpus
-
                 corpus, _issues = load_corpus(corpus_dir, strict=False)
             except Exception as exc:  # a half-edited corpus must not take the web face down
                 log.warning("corpus at %s unreadable (%s); chapters come from the index", corpus_dir, exc)
@@ -160,14 +104,7 @@ class Catalog:
         for source, chapters in zip(table.sources, table.chapters):
             if source.kind != "event" or not source.date:
                 continue
-            prefix = f"{format_date(source.date)}: {source.title}. "
-            summary = source.text[len(prefix):] if source.text.startswith(prefix) else source.text
-            record = corpus.event(source.ref) if corpus else None  # confidence and note, if the source lacks them
-            events.append(EventCard(source.ref, source.date, source.title, source.category or "other", summary,
-                                    tuple(source.actors), tuple(chapters), tuple(source.urls),
-                                    tuple(source.related),
-                                    getattr(source, "confidence", "") or (record.confidence if record else ""),
-                                    getattr(source, "note", "") or (record.note if record else "")))
+            events.append(event_of(source, chapters, corpus.event(source.ref) if corpus else None))
         chapters = cls._chapters_from_corpus(corpus) if corpus and corpus.chapters else cls._chapters_from_table(table)
         return cls(events, chapters)
 
@@ -224,7 +161,7 @@ class Catalog:
         return int(self.events[0].date[:4]), int(self.events[-1].date[:4])
 
     def filter_events(self, *, categories=(), actors=(), start: str | int | None = None,
-                      end: str | int | None = None) -> list[EventCard]:
+                      end: str | int | None = None) -> list[TimelineEvent]:
         """Categories match exactly; an actor matches case-insensitively as a whole name or a part of
         one ("Marcos" finds "Ferdinand Marcos Jr."); a period keeps events whose date overlaps it."""
         low = period_bounds(start, name="from")

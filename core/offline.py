@@ -1,6 +1,6 @@
 """Process-wide environment for running with no network.
 
-Imported (via ``index/__init__``) before any Hugging Face, Chroma or Gradio module, because
+Imported (via ``core/__init__``) before any Hugging Face, Chroma or Gradio module, because
 those libraries read these variables at import time.
 """
 

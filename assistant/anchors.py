@@ -1,0 +1,52 @@
+"""Named moments in a question ('since the RAA was signed', 'the second 2+2'): the timeline event a phrase
+names, and the dates such anchors set on a search."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import replace
+
+from assistant.query import QueryPlan, expand
+from assistant.retrieval import HybridRetriever, RetrievalFilters
+from core.model import Source
+from core.text import tokens
+
+_ORDINALS = {"first", "second", "third", "fourth", "fifth", "sixth"}
+
+
+def resolve_event(retriever: HybridRetriever, phrase: str, threshold: float,
+                  exclude: frozenset[str] = frozenset()) -> Source | None:
+    """The timeline event a phrase names ("the RAA was signed", "the second 2+2"). Among
+    events about as close as the best, an ordinal in the phrase must match the title; otherwise
+    the one whose title shares most words wins, then the closer match ('agree to work toward a first
+    2+2' is not the first 2+2), then the earlier (anniversaries come later than their event). A year
+    in the phrase picks among events of that year; ``exclude`` names events already taken. None when
+    no event comes as close as ``threshold``."""
+    hits = retriever.search(expand(phrase), RetrievalFilters(kinds=("event",)), top_k=8)
+    hits = [h for h in hits if h.ref not in exclude]
+    years = set(re.findall(r"\b(?:19|20)\d\d\b", phrase))
+    if years and any((h.date or "")[:4] in years for h in hits):  # 'Balikatan 2025' is the 2025 one
+        hits = [h for h in hits if (h.date or "")[:4] in years]
+    if not hits or max(h.similarity for h in hits) < threshold:
+        return None
+    best = max(h.similarity for h in hits)
+    wanted = set(tokens(expand(phrase)))
+    ordinals = wanted & _ORDINALS
+
+    def rank(s: Source):  # ordinals and title words first, then the closer match, then the earlier
+        title = set(tokens(s.title))
+        return (-3 * len(ordinals & title) - len((wanted - _ORDINALS) & title), -s.similarity, s.date or "")
+
+    return min((h for h in hits if h.similarity >= best - 0.15), key=rank)
+
+
+def resolve_time(filters: RetrievalFilters, query: QueryPlan,
+                 resolve: Callable[[str], Source | None]) -> RetrievalFilters:
+    """``filters`` with each anchor of the question ('after', 'before', 'on' a named event) set to the
+    date of the event it names, when one is found."""
+    for relation, phrase in query.anchors:
+        event = resolve(phrase)
+        if event and event.date:
+            filters = replace(filters, **{relation: event.date})
+    return filters
