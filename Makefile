@@ -16,9 +16,10 @@ setup: $(VENV)/.installed
 
 # CPU torch goes in first (pip finds it on this machine's disk), so nothing later pulls a multi-GB CUDA
 # build; uv then installs the rest with parallel downloads (3-10x faster than pip: docs/benchmarks.md) and
-# keeps that torch. Serving needs only the base install; each extra set (`llm`, `test`) has its own stamp,
+# keeps that torch. Files are copied, not hard-linked from uv's cache: nltk refuses multiply-linked files.
+# Serving needs only the base install; each extra set (`llm`, `test`) has its own stamp,
 # so `make run` never compiles or installs test tools.
-UV := $(BIN)/uv pip install --quiet --native-tls --python $(BIN)/python
+UV := $(BIN)/uv pip install --quiet --native-tls --link-mode=copy --python $(BIN)/python
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
