@@ -24,17 +24,8 @@ ZW = "\u200b\u200c\u2060\ufeff"
 RAA_Q = "When was the Reciprocal Access Agreement signed?"
 
 
-def cases(key: str) -> list[dict]:
-    """Each case: route, input (as shown), the request, the status expected."""
-    k = {"X-API-Key": key}
-    out: list[dict] = []
-
-    def add(route, shown, method, path, expect, *, headers=None, json_body=None, content=None, form=None,
-            gradio=False):
-        out.append(dict(route=route, shown=shown, method=method, path=path, expect=expect, headers=headers or {},
-                        json=json_body, content=content, form=form, gradio=gradio))
-
-    # -- the access gate: no key, wrong key, login form
+def _gate_cases(add, k: dict) -> None:
+    """The access gate: no key, wrong key, login form."""
     add("GET /", "browser, no key", "GET", "/", 303, headers={"Accept": "text/html"})
     add("GET /", "API client, no key", "GET", "/", 401)
     add("GET /config", "no key", "GET", "/config", 401)
@@ -52,13 +43,15 @@ def cases(key: str) -> list[dict]:
     add("GET /api/health", "no key", "GET", "/api/health", 200)
     add("POST /login", "wrong key", "POST", "/login", 401, form={"key": "guess"})
     add("POST /login", "right key, `next=//evil.example/`", "POST", "/login", 303,
-        form={"key": key, "next": "//evil.example/"})
+        form={"key": k["X-API-Key"], "next": "//evil.example/"})
     add("PUT /login", "wrong method", "PUT", "/login", 405)
     add("POST /login", "10 KB form", "POST", "/login", 413, content=b"key=" + b"x" * 10_000,
         headers={"Content-Type": "application/x-www-form-urlencoded"})
     add("GET /gradio_api/call/ask/x", "event stream, no key", "GET", "/gradio_api/call/ask/abc", 401)
 
-    # -- POST /api/ask, with the key
+
+def _ask_cases(add, k: dict) -> None:
+    """POST /api/ask, with the key."""
     for shown, body, expect in [
         ("`{}`", {}, 422),
         ('`{"question": 42}`', {"question": 42}, 422),
@@ -88,7 +81,9 @@ def cases(key: str) -> list[dict]:
         add(f"{method} /api/ask", "wrong method", method, "/api/ask", 405, headers=k)
     add("POST /api/health", "wrong method", "POST", "/api/health", 405, headers=k)
 
-    # -- the other /api/* routes
+
+def _api_cases(add, k: dict) -> None:
+    """The other /api/* routes."""
     for shown, query in [("`category=battle`", "category=battle"), ("`from=2016-13`", "from=2016-13"),
                          ("`from=last year`", "from=last%20year"), ("`from=2020&to=2019`", "from=2020&to=2019")]:
         add("GET /api/events", shown, "GET", f"/api/events?{query}", 422, headers=k)
@@ -98,7 +93,9 @@ def cases(key: str) -> list[dict]:
     add("GET /api/chapters/{id}", "id of 5,000 characters", "GET", "/api/chapters/" + "9" * 5000, 404, headers=k)
     add("GET /api/nothing", "unknown API path", "GET", "/api/nothing", 404, headers=k)
 
-    # -- Gradio's /ask (POST /gradio_api/call/ask, then its event stream)
+
+def _gradio_cases(add, k: dict) -> None:
+    """Gradio's /ask (POST /gradio_api/call/ask, then its event stream)."""
     for shown, data in [("`[]` (no arguments)", []), ("`[42]`", [42]), ('`["   "]`', ["   "]),
                         ("zero-width characters only", [ZW]), ('`["hi", "hello"]` (history)', ["hi", "hello"]),
                         ('`["hi", ["hello"]]`', ["hi", ["hello"]]),
@@ -133,13 +130,28 @@ def cases(key: str) -> list[dict]:
         content=b"x" * 2_000_000)
     add("GET /gradio_api/file=…", "`/etc/passwd`", "GET", "/gradio_api/file=/etc/passwd", 403, headers=k)
 
-    # -- CORS (no allowlist configured) and docs
+
+def _cors_cases(add, k: dict) -> None:
+    """CORS (no allowlist configured) and docs."""
     add("OPTIONS /gradio_api/call/ask", "preflight from `http://localhost:5173`", "OPTIONS", "/gradio_api/call/ask",
         400, headers={"Origin": "http://localhost:5173", "Access-Control-Request-Method": "POST"})
     add("GET /config", "`Origin: http://localhost:1234`, with key", "GET", "/config", 200,
         headers={**k, "Origin": "http://localhost:1234"})
     add("GET /redoc", "ReDoc (off)", "GET", "/redoc", 404, headers=k)
     add("GET /docs-assets/…", "`../web/server.py`", "GET", "/docs-assets/..%2F..%2Fweb%2Fserver.py", 404, headers=k)
+
+
+def cases(key: str) -> list[dict]:
+    """Each case: route, input (as shown), the request, the status expected."""
+    k = {"X-API-Key": key}
+    out: list[dict] = []
+
+    def add(route, shown, method, path, expect, *, headers=None, json_body=None, content=None, form=None,
+            gradio=False):
+        out.append(dict(route=route, shown=shown, method=method, path=path, expect=expect, headers=headers or {},
+                        json=json_body, content=content, form=form, gradio=gradio))
+    for section in (_gate_cases, _ask_cases, _api_cases, _gradio_cases, _cors_cases):
+        section(add, k)
     return out
 
 
