@@ -24,8 +24,9 @@ _DANGLING = re.compile(r"^(this|these|that|those|it|its|they|their|them|such|he|
                        r"however|moreover|in addition|similarly|then|later|thereafter|meanwhile|instead|"
                        r"as a result|in turn|put simply|set side by side|under the revised concept|in this|read together|"
                        r"taken together)\b[ ,]", re.I)
-_SELF_DESCRIPTION = re.compile(r"\b(this|the) (chapter|section|digest)\b|\bchapter \d(?:\.\d)? (?:surveys|covers|"
-                               r"describes|sets out|reviews|traces)\b", re.I)
+_SELF_DESCRIPTION = re.compile(r"\b(this|the) (?:(?:concluding|opening|present|current) )?(chapter|section|digest)\b|"
+                               r"\bchapter \d(?:\.\d)? (?:surveys|covers|describes|sets out|reviews|traces)\b|"
+                               r"\b(?:record|sections?|list|table) (?:below|above)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -122,7 +123,8 @@ def facts(text: str) -> set[str]:
 
 
 def select(pool: list[Candidate], relevance: Relevance, *, budget: int,
-           wanted: Callable[[Candidate], bool] | None = None, lead: Candidate | None = None) -> list[Candidate]:
+           wanted: Callable[[Candidate], bool] | None = None, lead: Candidate | None = None,
+           breadth: bool = False, whole_items: bool = False) -> list[Candidate]:
     """The lead (the most relevant sentence of the wanted kind, unless given), then sentences that add
     coverage of the question or a new fact, best first, while they stay at least half as relevant
     as the lead. Each kept sentence that leans on its predecessor brings the predecessor along."""
@@ -135,18 +137,26 @@ def select(pool: list[Candidate], relevance: Relevance, *, budget: int,
         lead = max(typed, key=lambda c: (not c.dangling, relevance.focus(c))) if typed else scored[0]
     chosen: list[Candidate] = []
     _add(chosen, lead, pool)
-    floor = relevance(lead) / 2
-    for c in scored:
-        if len(chosen) >= budget:
+    floor = 0.0 if whole_items else relevance(lead) / 2
+    rest = [c for c in scored if relevance(c) >= floor]
+    while len(chosen) < budget:
+        taken = {x.key for x in chosen}
+        said = set().union(*(x.words for x in chosen))
+        fits = [c for c in rest if c.key not in taken and _adds_something(c, chosen, relevance)
+                and len(chosen) + (2 if _needs_context(c, pool) and _predecessor(c, pool) not in chosen else 1) <= budget]
+        if not fits:
             break
-        if c.key in {x.key for x in chosen} or relevance(c) < floor:
-            continue
-        if not _adds_something(c, chosen, relevance):
-            continue
-        if len(chosen) + (2 if _needs_context(c, pool) and _predecessor(c, pool) not in chosen else 1) > budget:
-            continue
-        _add(chosen, c, pool)
+        # Relevance discounted by what is already said (maximal marginal relevance, with the
+        # redundancy read from the words): a sentence restating the lead gives way to one with new facts.
+        best = max(fits, key=lambda c: relevance(c) * (novelty(c, said) if breadth else 1.0))
+        rest.remove(best)
+        _add(chosen, best, pool)
     return chosen
+
+
+def novelty(c: Candidate, said: set[str]) -> float:
+    """The share of a sentence's words not yet said."""
+    return len(c.words - said) / max(1, len(c.words))
 
 
 def _predecessor(c: Candidate, pool: list[Candidate]) -> Candidate | None:

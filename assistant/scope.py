@@ -49,6 +49,7 @@ _FOCUS_WORDS = 3  # a focus is a short noun phrase: 'unit price', 'Japanese ship
 _VERBS = frozenset(tokens("take took taken join joined joins live lived lives go went come came make made get got "
                           "build built send sent sign signed hold held happen happened become became serve served",
                           keep_stopwords=True))
+_DETERMINERS = frozenset("the a an its their his her this that these those".split())
 _ORDINAL_TOKEN = re.compile(r"^\d+(?:st|nd|rd|th)$")
 
 
@@ -97,10 +98,13 @@ class Scope:
         if not m:
             return []
         focus: list[str] = []
-        for n, word in enumerate(re.findall(r"[\w'+-]+", text[m.end():])):
+        words = re.findall(r"[\w'+-]+", text[m.end():])
+        for n, word in enumerate(words):
             stem = tokens(word)
             if not stem or stem[0] in _VERBS or word.lower() in STOPWORDS or n == _FOCUS_WORDS:
                 break
+            if n and n + 1 < len(words) and words[n + 1].lower() in _DETERMINERS:
+                break  # 'which company *won the* contract': a word before its object is the verb
             focus += tokens(_long_forms(word))
         return [w for w in focus if w not in _GENERIC and w not in _MEASURES
                 and not _ORDINAL_TOKEN.match(w) and not w.isdigit()]

@@ -33,4 +33,4 @@ def argument_sources(ctx: Context, text: str) -> list[Source]:
 
 @register_handler("argument")
 def argument(ctx: Context, part: QuestionPart) -> Draft:
-    return answer_from(ctx, part, argument_sources(ctx, part.text), budget=ARGUMENT_SENTENCES, wanted=attributed)
+    return answer_from(ctx, part, argument_sources(ctx, part.text), budget=ARGUMENT_SENTENCES, wanted=attributed, breadth=True)

@@ -72,7 +72,7 @@ def compare(ctx: Context, part: QuestionPart) -> Draft:
     for side in pair:
         side_part = QuestionPart(side, "fact", part.plan)
         if about_study(part.text):  # the study's own factors, stages or concepts side by side
-            draft = answer_from(ctx, side_part, argument_sources(ctx, side), budget=SIDE_SENTENCES, wanted=attributed)
+            draft = answer_from(ctx, side_part, argument_sources(ctx, side), budget=SIDE_SENTENCES, wanted=attributed, breadth=True)
             claims += [c for c in draft.claims if c.text not in {x.text for x in claims}]
             retrieved += [s for s in draft.retrieved if s not in retrieved]
             continue
@@ -82,8 +82,11 @@ def compare(ctx: Context, part: QuestionPart) -> Draft:
         if event is not None:
             found = [event] + [s for s in found if s.ref != event.ref]
         lead = next((c for c in candidates([event]) if c.position == -1), None) if event else None
+        # A side resolved to an event is described by that event's own facts, whatever words the
+        # question used; an unresolved side by the sentences closest to it.
         draft = answer_from(ctx, side_part, found, budget=SIDE_SENTENCES, lead=lead,
-                            pool_filter=(lambda c, e=event: c.source.ref == e.ref) if event else None)
+                            pool_filter=(lambda c, e=event: c.source.ref == e.ref) if event else None,
+                            breadth=True, whole_items=event is not None)
         claims += [c for c in draft.claims if c.text not in {x.text for x in claims}]
         retrieved += [s for s in found if s not in retrieved]
     return Draft(claims, retrieved=retrieved)

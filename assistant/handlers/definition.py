@@ -21,4 +21,4 @@ def definition(ctx: Context, part: QuestionPart) -> Draft:
     def defines(c: Candidate) -> bool:
         return bool(subject & c.words) and bool(_DEFINES.search(c.text))
 
-    return answer_from(ctx, part, part_sources(ctx, part), budget=DEFINITION_SENTENCES, wanted=defines)
+    return answer_from(ctx, part, part_sources(ctx, part), budget=DEFINITION_SENTENCES, wanted=defines, breadth=True)

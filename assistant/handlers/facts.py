@@ -15,7 +15,8 @@ FACT_SENTENCES = 4  # a plain fact (or several things asked for): the answer and
 
 def answer_from(ctx: Context, part: QuestionPart, sources: list[Source], *, budget: int,
                 wanted: Callable[[Candidate], bool] | None = None, pool_filter: Callable[[Candidate], bool] | None = None,
-                lead: Candidate | None = None, pool: list[Candidate] | None = None) -> Draft:
+                lead: Candidate | None = None, pool: list[Candidate] | None = None, breadth: bool = False,
+                whole_items: bool = False) -> Draft:
     """Select and order sentences from ``sources`` for ``part`` (``pool``: their candidates, if the
     caller has them already)."""
     pool = pool if pool is not None else candidates(sources, ctx.sentence_scores(part.text, sources))
@@ -26,7 +27,8 @@ def answer_from(ctx: Context, part: QuestionPart, sources: list[Source], *, budg
         inside = {c.key for c in pool if c.source.date and ctx.filters.matches(c.source, c.source.chapters)}
         if inside and wanted is not None and any(wanted(c) for c in pool if c.key in inside):
             wanted = (lambda w: lambda c: w(c) and c.key in inside)(wanted)
-    chosen = select(pool, relevance, budget=budget, wanted=wanted, lead=lead)
+    chosen = select(pool, relevance, budget=budget, wanted=wanted, lead=lead, breadth=breadth,
+                    whole_items=whole_items)
     return Draft(claims_of(chosen), retrieved=sources)
 
 
@@ -40,4 +42,4 @@ def part_sources(ctx: Context, part: QuestionPart) -> list[Source]:
 
 @register_handler("fact")
 def fact(ctx: Context, part: QuestionPart) -> Draft:
-    return answer_from(ctx, part, part_sources(ctx, part), budget=FACT_SENTENCES)
+    return answer_from(ctx, part, part_sources(ctx, part), budget=FACT_SENTENCES, breadth=True)

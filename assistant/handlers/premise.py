@@ -7,15 +7,20 @@ from __future__ import annotations
 import re
 
 from assistant.compose import Claim
-from assistant.handlers import Context, Draft, register_handler
+from assistant.handlers import Context, Draft, handler_for, register_handler
 from assistant.handlers.argument import about_study, argument_sources
 from assistant.handlers.facts import answer_from
 from assistant.handlers.when import has_date
-from assistant.parse import QuestionPart, without_values
+from assistant.parse import QuestionPart, answer_type, without_values
+from core.dates import MONTH_NAMES
 from core.text import numbers
 from core.model import Source
 
 PREMISE_SENTENCES = 4
+# Claims whose evidence a typed handler finds better than a plain search: a date, people, a place, a
+# count, the study's argument. Not an ordinal: 'the first … to visit under Duterte' is a phrase of the
+# record's own text, which a plain search finds, not the earliest item of a kind.
+CLAIM_HANDLERS = ("when", "who", "where", "how-many", "argument", "reason", "definition")
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
 
@@ -32,14 +37,22 @@ def _interleave(a: list[Source], b: list[Source]) -> list[Source]:
     return out + [s for s in a + b if s not in out]
 
 
-def verdict(sources: list[Source], said: set[str], people: set[str]) -> bool | None:
-    """True when the evidence states every asserted value, False when it states other values of the
-    same kind instead, None when it says nothing either way."""
+def _months(text: str) -> set[str]:
+    """The months a text names with their year, as 'YYYY-MM' ('June 2025', '7 October 2025', '2025-06-14')."""
+    named = {f"{y}-{MONTH_NAMES.index(m.lower()) + 1:02d}"
+             for m, y in re.findall(rf"\b({'|'.join(MONTH_NAMES)})\s+((?:19|20)\d\d)\b", text, re.I)}
+    return named | set(re.findall(r"\b(\d{4}-\d{2})(?:-\d{2})?\b", text))
+
+
+def verdict(sources: list[Source], said: set[str], people: set[str], months: frozenset[str] = frozenset()) -> bool | None:
+    """True when the evidence states every asserted value (a month with its year too), False when it
+    states other values of the same kind instead, None when it says nothing either way."""
     if not said and not people:
         return None
     evidence = " ".join(f"{s.title} {s.date or ''} {s.text}" for s in sources)
     found = numbers(evidence) | {p.lstrip("0") for d in re.findall(r"\d{4}-\d{2}(?:-\d{2})?", evidence) for p in d.split("-")}
-    return all(n in found for n in said) and all(re.search(rf"\b{re.escape(p)}\b", evidence) for p in people)
+    return (all(n in found for n in said) and months <= _months(evidence)
+            and all(re.search(rf"\b{re.escape(p)}\b", evidence) for p in people))
 
 
 @register_handler("premise")
@@ -51,12 +64,16 @@ def premise(ctx: Context, part: QuestionPart) -> Draft:
     found = _interleave(ctx.search(probe, ctx.filters), ctx.retrieved) if said else ctx.retrieved
     if about_study(part.text):  # a claim about the study's own argument is checked against the chapters
         found = argument_sources(ctx, probe)
-    wanted = has_date if any(_YEAR.fullmatch(n) for n in said) else None
-    draft = answer_from(ctx, QuestionPart(probe, "fact", part.plan), found, budget=PREMISE_SENTENCES, wanted=wanted)
+    claim = answer_type(probe, yes_no=False)
+    if claim in CLAIM_HANDLERS:  # 'the study says X, doesn't it?': found as the study's argument would be
+        draft = handler_for(claim)(ctx, QuestionPart(probe, claim, part.plan))
+    else:
+        wanted = has_date if any(_YEAR.fullmatch(n) for n in said) else None
+        draft = answer_from(ctx, QuestionPart(probe, "fact", part.plan), found, budget=PREMISE_SENTENCES, wanted=wanted)
     if not draft.claims:
         return draft
     lead_sources = [draft.claims[0].sources[0]]
-    judged = verdict(lead_sources, said, people)
+    judged = verdict(lead_sources, said, people, frozenset(_months(part.text)))
     if judged is not None:
         first = draft.claims[0]
         word = "Yes" if judged else "No"

@@ -23,4 +23,4 @@ def gives_cause(c: Candidate) -> bool:
 
 @register_handler("reason")
 def reason(ctx: Context, part: QuestionPart) -> Draft:
-    return answer_from(ctx, part, part_sources(ctx, part), budget=REASON_SENTENCES, wanted=gives_cause)
+    return answer_from(ctx, part, part_sources(ctx, part), budget=REASON_SENTENCES, wanted=gives_cause, breadth=True)
