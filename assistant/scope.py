@@ -30,6 +30,7 @@ from index.lexical import item_words
 
 SUPPORTED_SHARE = 0.5  # the evidence must hold the greater part of what the question is about
 EVIDENCE_ITEMS = 3  # the best items: an answer is built from them
+COMMON_SHARE = 10  # a general term: used by at least one document in ten
 
 # Words any question about the study may use without them being its specific content.
 _GENERIC = QUESTION_VOCABULARY | PARTIES | frozenset(tokens(
@@ -49,6 +50,8 @@ _FOCUS_WORDS = 3  # a focus is a short noun phrase: 'unit price', 'Japanese ship
 _VERBS = frozenset(tokens("take took taken join joined joins live lived lives go went come came make made get got "
                           "build built send sent sign signed hold held happen happened become became serve served",
                           keep_stopwords=True))
+_PARTICIPLE = re.compile(r"..[^e]ed$", re.I)  # 'carried', 'signed'; not 'need', 'speed', 'agreed'
+_NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten eleven twelve dozen".split())
 _DETERMINERS = frozenset("the a an its their his her this that these those".split())
 _ORDINAL_TOKEN = re.compile(r"^\d+(?:st|nd|rd|th)$")
 
@@ -80,6 +83,12 @@ class Scope:
         close = difflib.get_close_matches(word, self._vocab, n=1, cutoff=0.84 if len(word) < 8 else 0.8)
         return close[0] if close else None
 
+    def common(self, word: str) -> bool:
+        """A word in at least a tenth of the corpus ('ships', 'projects', 'meetings') is one of the study's
+        general terms: the best three items not using it says nothing about whether the study answers."""
+        known = self.known(word)
+        return bool(known) and self.doc_freq.get(known, 0) * COMMON_SHARE >= self.n
+
     def weight(self, word: str | None) -> float:
         return math.log(1 + self.n / (1 + (self.doc_freq.get(word, 0) if word else 0)))
 
@@ -103,10 +112,10 @@ class Scope:
             stem = tokens(word)
             if not stem or stem[0] in _VERBS or word.lower() in STOPWORDS or n == _FOCUS_WORDS:
                 break
-            if n and n + 1 < len(words) and words[n + 1].lower() in _DETERMINERS:
-                break  # 'which company *won the* contract': a word before its object is the verb
+            if n and ((n + 1 < len(words) and words[n + 1].lower() in _DETERMINERS) or _PARTICIPLE.search(word)):
+                break  # 'which company *won the* contract', 'the project *carried* out': the verb
             focus += tokens(_long_forms(word))
-        return [w for w in focus if w not in _GENERIC and w not in _MEASURES
+        return [w for w in focus if w not in _GENERIC and w not in _MEASURES and w not in _NUMBER_WORDS
                 and not _ORDINAL_TOKEN.match(w) and not w.isdigit()]
 
     def unknown_names(self, parsed: ParsedQuestion) -> list[str]:
@@ -159,7 +168,7 @@ class Scope:
             return True
         evidence = retrieved[:EVIDENCE_ITEMS]
         found = self._words(evidence)
-        if any(self.known(w) not in found for w in self.asked_for(parsed)):
+        if any(self.known(w) not in found and not self.common(w) for w in self.asked_for(parsed)):
             return True
         share = self.supported_share(parsed, evidence)
         return share == 0.0 or (bool(self.unknown_words(parsed)) and share < SUPPORTED_SHARE)

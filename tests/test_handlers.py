@@ -127,3 +127,28 @@ def test_a_low_confidence_event_is_reported_not_settled(assistant):
     from assistant.verify import check_sentence
 
     assert not check_sentence("The standoff began on 8 April 2012 [1].", [low[0].source]).supported
+
+
+def test_an_explanatory_answer_adds_new_facts_rather_than_restating_its_lead(assistant):
+    answer = assistant.ask("What is FOIP?")
+    assert "Abe" in answer.answer and "Nairobi" in answer.answer  # who launched it, and where
+
+
+def test_a_compared_event_is_described_by_its_own_facts(assistant):
+    answer = assistant.ask("How does Vientiane Vision 2.0 differ from the 2016 original?")
+    per_side = {}
+    for c in answer.citations:
+        per_side.setdefault(c.source.ref, []).append(c)
+    assert len(per_side) == 2
+    said = sentences(answer.answer)
+    assert all(sum(side[0].marker in s for s in said) >= 2 for side in per_side.values())
+
+
+def test_a_premise_with_the_wrong_month_is_corrected(assistant):
+    answer = assistant.ask("The RAA entered into force in June 2025, right?")  # June 2025: the Diet's approval
+    assert answer.answer.startswith("No:") and "11 September 2025" in answer.answer
+
+
+def test_the_thing_asked_for_ends_at_its_verb(assistant):
+    assert not assistant.ask("Which company won the Horizon 2 radar contract?").refused
+    assert assistant.ask("Which Japanese shipyard will build the Philippine Navy's submarines?").refused

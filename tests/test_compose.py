@@ -1,0 +1,31 @@
+"""Composition without a model: which sentences may answer, and how support is chosen."""
+
+from __future__ import annotations
+
+from assistant.compose import Relevance, candidates, select
+from core.model import Source
+
+
+def chapter(text: str, ref: str = "3") -> Source:
+    return Source(kind="chapter", ref=ref, chapter=ref, date=None, title=f"Chapter {ref}", text=text, doc_id=ref,
+                  similarity=0.5)
+
+
+def test_signposts_of_the_digest_are_never_answer_sentences():
+    source = chapter("The record below shows how the partners handled transitions. The concluding chapter draws "
+                     "the findings together. Tokyo and Manila held their first 2+2 in April 2022.")
+    assert [c.text for c in candidates([source])] == ["Tokyo and Manila held their first 2+2 in April 2022."]
+
+
+def test_breadth_prefers_a_new_fact_to_a_restatement_of_the_lead():
+    lead_text = "The RAA lets Japanese and Philippine forces train in each other's territory."
+    restated = ("Japanese and Philippine forces, under the RAA in force since September 2025, can now train and hold "
+                "exercises in each other's territory.")
+    new_fact = "The RAA was signed in Manila on 8 July 2024 by Kamikawa and Teodoro."
+    pool = candidates([chapter(f"{lead_text} {restated} {new_fact}")],
+                      {"3": [(lead_text, 0.9), (restated, 0.85), (new_fact, 0.6)]})
+    relevance = Relevance(["raa", "train"], pool)
+    by_relevance = select(pool, relevance, budget=2)
+    by_breadth = select(pool, relevance, budget=2, breadth=True)
+    assert by_relevance[1].text == restated  # the plain order keeps the closer restatement ...
+    assert by_breadth[1].text == new_fact  # ... breadth states what the lead did not
