@@ -2,7 +2,8 @@
 
 The first sentence answers in the question's type (a date for "when", people for "who", a number for
 "how many"); supporting sentences are added for coverage — each must bring a part of the question or
-a fact not yet stated — up to a length that follows the question. A sentence that does not stand alone
+a fact not yet stated, and an explanatory answer prefers what is new over what restates the lead
+(maximal marginal relevance) — up to a length that follows the question. A sentence that does not stand alone
 comes with the sentence it refers to, and a chapter's description of itself is never used."""
 
 from __future__ import annotations
@@ -126,8 +127,11 @@ def select(pool: list[Candidate], relevance: Relevance, *, budget: int,
            wanted: Callable[[Candidate], bool] | None = None, lead: Candidate | None = None,
            breadth: bool = False, whole_items: bool = False) -> list[Candidate]:
     """The lead (the most relevant sentence of the wanted kind, unless given), then sentences that add
-    coverage of the question or a new fact, best first, while they stay at least half as relevant
-    as the lead. Each kept sentence that leans on its predecessor brings the predecessor along."""
+    coverage of the question or a new fact while they stay at least half as relevant as the lead:
+    the most relevant first, or with ``breadth`` (an explanation, a definition, the study's argument)
+    the most relevant for what they add. ``whole_items``: the pool is one item the question is about
+    (a compared event), so its sentences need no likeness to the question's words. Each kept sentence
+    that leans on its predecessor brings the predecessor along."""
     if not pool or budget <= 0:
         return []
     scored = sorted(pool, key=lambda c: (-relevance(c), c.rank, c.position))
