@@ -136,7 +136,7 @@ def answer_type(question: str, query: QueryPlan | None = None, *, yes_no: bool =
         return "compare"
     if _HAPPENED.search(q) and (_SPAN.search(q) or (query.anchors and query.has_time)):
         return "range"
-    if ABOUT_STUDY.search(q) and not (_HOW_MANY.search(q) or _WHEN.search(q) or _WHO.search(q) or _WHERE.search(q)):
+    if ABOUT_STUDY.search(q):
         return "argument"  # what the study says, whatever the shape: its questions, its reasons, its period
     if _WHO.search(q) and re.match(r"^\s*(which|who)\b", q, re.I):
         return "who"  # 'which ministers …': people, not a timeline list

@@ -31,6 +31,8 @@ HISTORY = (Turn("user", "What is the study's main argument?"),
     ("Tomomi Inada launched Vientiane Vision 2.0, didn't she?", "premise"),
     ("What is the study's main argument?", "argument"),
     ("Why does the study start its review in 2016?", "argument"),
+    ("Where does the study place the partnership between alignment and alliance?", "argument"),
+    ("Who does the study name as the shared ally?", "argument"),
     ("What is the Vientiane Vision?", "definition"),
     ("Why did Japan relax its arms export rules?", "reason"),
 ])
