@@ -58,6 +58,9 @@ _REASON = re.compile(r"^\s*why\b|\bwhy (did|do|does|was|were|is|are|has|have)\b|
                      r"drivers?|driving factors?|factors?|rationale|causes?|effects?|impact|consequences?|"
                      r"results?|outcomes?|purpose|aim|goal)\b|\b(lead|led) to\b|\bmade possible\b|\bmake possible\b|"
                      r"\benable[ds]?\b", re.I)
+# A question that opens by asking why asks for a reason, whatever ordinal its subject carries ('Why was the
+# first JASDF-PAF training limited to ground work?').
+_ASKS_WHY = re.compile(r"^\s*(?:and\s+)?why\b|^\s*(?:and\s+)?(what|which) (drove|led|prompted|caused|motivated|pushed)\b", re.I)
 _ARGUMENT = re.compile(r"\b(study|author|authors|report|thesis|paper)\b.*\b(argue|argues|argued|argument|claim|claims|"
                        r"conclude|concludes|conclusion|conclusions|recommend|recommends|recommendations?|suggest|"
                        r"suggests|propose|proposes|predict|predicts|expect|expects|view|views|see|sees|assess|"
@@ -142,7 +145,8 @@ def answer_type(question: str, query: QueryPlan | None = None, *, yes_no: bool =
         return "who"  # 'which ministers …': people, not a timeline list
     if _LIST.search(q):
         return "list"
-    if (_FIRST.search(q) or _LATEST.search(q)) and not _WHEN.search(q) and not _WHO.search(q) and not _WHERE.search(q):
+    if ((_FIRST.search(q) or _LATEST.search(q)) and not _WHEN.search(q) and not _WHO.search(q) and not _WHERE.search(q)
+            and not _ASKS_WHY.search(q)):
         return "first-latest"
     if _WHEN.search(q):
         return "when"
