@@ -128,7 +128,7 @@ class ParsedQuestion:
 
 def answer_type(question: str, query: QueryPlan | None = None, *, yes_no: bool = True) -> str:
     """The kind of answer a question wants, from its shape (see ``ANSWER_TYPES``); ``yes_no=False``:
-    the kind a yes/no question's claim is about ('X was the *first* drill …, right?' -> first-latest)."""
+    the kind a yes/no question's claim is about ('The study says …, doesn't it?' -> argument)."""
     q = question.strip()
     query = query or plan(q)
     if yes_no and _YES_NO.search(q) and not re.match(r"^\s*(what|which|who|when|where|how|why)\b", q, re.I):

@@ -82,6 +82,17 @@ def _month(name: str) -> int:
     return next(i for i, m in enumerate(MONTH_NAMES, start=1) if m.startswith(name.lower()[:3]))
 
 
+def months_named(text: str) -> set[str]:
+    """Every month a text names with its year, as 'YYYY-MM' ('June 2025', '7 October 2025', '2025-06-14')."""
+    out = set()
+    for form, pattern in enumerate(_DATE_FORMS):
+        for m in pattern.finditer(text):
+            g = m.groups()
+            year, month = (g[0], int(g[1])) if form == 0 else (g[-1], _month(g[1] if form == 1 else g[0]))
+            out.add(f"{year}-{month:02d}")
+    return out
+
+
 def _explicit_date(question: str) -> tuple[str, str] | None:
     """('on' | 'after' | 'before', ISO date) for a day or month named in the question."""
     for form, pattern in enumerate(_DATE_FORMS):

@@ -12,7 +12,7 @@ from assistant.handlers.argument import about_study, argument_sources
 from assistant.handlers.facts import answer_from
 from assistant.handlers.when import has_date
 from assistant.parse import QuestionPart, answer_type, without_values
-from core.dates import MONTH_NAMES
+from assistant.query import months_named
 from core.text import numbers
 from core.model import Source
 
@@ -37,13 +37,6 @@ def _interleave(a: list[Source], b: list[Source]) -> list[Source]:
     return out + [s for s in a + b if s not in out]
 
 
-def _months(text: str) -> set[str]:
-    """The months a text names with their year, as 'YYYY-MM' ('June 2025', '7 October 2025', '2025-06-14')."""
-    named = {f"{y}-{MONTH_NAMES.index(m.lower()) + 1:02d}"
-             for m, y in re.findall(rf"\b({'|'.join(MONTH_NAMES)})\s+((?:19|20)\d\d)\b", text, re.I)}
-    return named | set(re.findall(r"\b(\d{4}-\d{2})(?:-\d{2})?\b", text))
-
-
 def verdict(sources: list[Source], said: set[str], people: set[str], months: frozenset[str] = frozenset()) -> bool | None:
     """True when the evidence states every asserted value (a month with its year too), False when it
     states other values of the same kind instead, None when it says nothing either way."""
@@ -51,7 +44,7 @@ def verdict(sources: list[Source], said: set[str], people: set[str], months: fro
         return None
     evidence = " ".join(f"{s.title} {s.date or ''} {s.text}" for s in sources)
     found = numbers(evidence) | {p.lstrip("0") for d in re.findall(r"\d{4}-\d{2}(?:-\d{2})?", evidence) for p in d.split("-")}
-    return (all(n in found for n in said) and months <= _months(evidence)
+    return (all(n in found for n in said) and months <= months_named(evidence)
             and all(re.search(rf"\b{re.escape(p)}\b", evidence) for p in people))
 
 
@@ -59,27 +52,32 @@ def verdict(sources: list[Source], said: set[str], people: set[str], months: fro
 def premise(ctx: Context, part: QuestionPart) -> Draft:
     said, people = asserted(part.text, ctx.persons)
     probe = without_values(part.text) if said else part.text
-    # The subject found with and without the asserted values ('the 2012 document' names its subject by
-    # its year; 'signed in 1999' asserts a wrong one): both searches, interleaved.
-    found = _interleave(ctx.search(probe, ctx.filters), ctx.retrieved) if said else ctx.retrieved
-    if about_study(part.text):  # a claim about the study's own argument is checked against the chapters
-        found = argument_sources(ctx, probe)
     claim = answer_type(probe, yes_no=False)
     if claim in CLAIM_HANDLERS:  # 'the study says X, doesn't it?': found as the study's argument would be
         draft = handler_for(claim)(ctx, QuestionPart(probe, claim, part.plan))
     else:
-        wanted = has_date if any(_YEAR.fullmatch(n) for n in said) else None
-        draft = answer_from(ctx, QuestionPart(probe, "fact", part.plan), found, budget=PREMISE_SENTENCES, wanted=wanted)
+        draft = _searched(ctx, part, probe, said)
     if not draft.claims:
         return draft
     lead_sources = [draft.claims[0].sources[0]]
-    judged = verdict(lead_sources, said, people, frozenset(_months(part.text)))
+    judged = verdict(lead_sources, said, people, frozenset(months_named(part.text)))
     if judged is not None:
         first = draft.claims[0]
         word = "Yes" if judged else "No"
         text = first.text if _proper(first.text) else first.text[:1].lower() + first.text[1:]
         draft.claims[0] = Claim(f"{word}: {text}", first.sources)
     return draft
+
+
+def _searched(ctx: Context, part: QuestionPart, probe: str, said: set[str]) -> Draft:
+    """The evidence for a plain claim. The subject is found with and without the asserted values ('the
+    2012 document' names its subject by its year; 'signed in 1999' asserts a wrong one): both searches,
+    interleaved; a claim about the study's own argument is checked against the chapters."""
+    found = _interleave(ctx.search(probe, ctx.filters), ctx.retrieved) if said else ctx.retrieved
+    if about_study(part.text):
+        found = argument_sources(ctx, probe)
+    wanted = has_date if any(_YEAR.fullmatch(n) for n in said) else None
+    return answer_from(ctx, QuestionPart(probe, "fact", part.plan), found, budget=PREMISE_SENTENCES, wanted=wanted)
 
 
 def _proper(text: str) -> bool:
