@@ -152,3 +152,9 @@ def test_a_premise_with_the_wrong_month_is_corrected(assistant):
 def test_the_thing_asked_for_ends_at_its_verb(assistant):
     assert not assistant.ask("Which company won the Horizon 2 radar contract?").refused
     assert assistant.ask("Which Japanese shipyard will build the Philippine Navy's submarines?").refused
+
+
+def test_the_latest_x_is_found_when_the_record_names_it_in_other_words(assistant):
+    answer = assistant.ask("What is the most recent four-way meeting of the defense ministers of Australia, Japan, "
+                           "the Philippines and the US?")
+    assert answer.answer_type == "first-latest" and first_sentence(answer).startswith("1 November 2025")
