@@ -204,7 +204,7 @@ def named_things(text: str) -> list[str]:
 
 def depends_on_history(question: str) -> bool:
     """True for a question that cannot be answered without the conversation before it."""
-    if _CONNECTIVE.search(question):
+    if _CONNECTIVE.search(question) or _ORDINAL_ELLIPSIS.match(question):
         return True
     if not _BACK_REFERENCE.search(question):
         return len(content_words(question)) == 0  # "When?" "Why?"
@@ -219,6 +219,8 @@ def standalone(question: str, history: tuple[Turn, ...] | list[Turn]) -> tuple[s
     previous = [t.content for t in history if t.role == "user"]
     if not previous or not depends_on_history(question):
         return question, ""
+    if swapped := _ordinal_swap(question, previous[-1]):
+        return swapped, previous[-1]
     own = set(tokens(question))
     for earlier in reversed(previous[-3:]):  # the nearest earlier question that names something
         carried = [w for w in subject_words(earlier) if w.lower().strip(".?'") not in own and len(w) > 1]
@@ -228,6 +230,19 @@ def standalone(question: str, history: tuple[Turn, ...] | list[Turn]) -> tuple[s
             body = body[:1].upper() + body[1:]
             return f"{body} ({context})?", context
     return question, ""
+
+
+_ORDINALS = r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last|latest|earliest|next|previous"
+_ORDINAL_ELLIPSIS = re.compile(rf"^\s*(?:the\s+)?({_ORDINALS})(?:\s+(?:one|ones|time|edition|meeting))?\s*\??\s*$", re.I)
+
+
+def _ordinal_swap(question: str, earlier: str) -> str | None:
+    """'And the second one?' after 'When was the first 2+2 held?' -> 'When was the second 2+2 held?'."""
+    m = _ORDINAL_ELLIPSIS.match(_CONNECTIVE.sub("", question))
+    old = re.search(rf"\b({_ORDINALS})\b", earlier, re.I)
+    if not m or not old:
+        return None
+    return earlier[: old.start()] + m.group(1).lower() + earlier[old.end():]
 
 
 _BARE_WH = re.compile(r"^\s*(when|where|who|why|how|what|which)\s*$", re.I)

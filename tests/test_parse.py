@@ -83,3 +83,9 @@ def test_between_anchors_share_their_noun():
         "the first 2+2 meeting", "the second 2+2 meeting")
     assert sides("Compare the first and the second 2+2.") == ("the first 2+2", "the second 2+2")
     assert sides("How did Beijing's reaction to the award differ from Tokyo's?")[1] == "Tokyo's reaction to the award"
+
+
+def test_an_ordinal_ellipsis_takes_the_previous_question_with_the_new_ordinal():
+    history = (Turn("user", "When was the first 2+2 held?"), Turn("assistant", "On 9 April 2022 [1]."))
+    for follow_up in ("And the second one?", "the second?"):
+        assert parse(follow_up, history).text == "When was the second 2+2 held?"
