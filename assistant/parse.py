@@ -14,7 +14,7 @@ from core.dates import MONTH_NAMES
 from core.text import STOPWORDS, tokens
 from core.model import Turn
 
-ANSWER_TYPES = ("premise", "compare", "range", "list", "how-many", "first-latest", "when", "who", "where",
+ANSWER_TYPES = ("premise", "duration", "compare", "range", "list", "how-many", "first-latest", "when", "who", "where",
                 "reason", "argument", "definition", "fact")
 
 # Each rule names the answer type a question asks for; the first that matches wins, so the more
@@ -126,6 +126,22 @@ class ParsedQuestion:
         return None
 
 
+_HOW_LONG = re.compile(r"\bhow long\b|\bhow many (?:days|weeks|months|years)\b", re.I)
+_ENDS = (re.compile(r"\bbetween\s+(.{3,80}?)\s+and\s+(.{3,80}?)\s*(?:[?.;]|$)", re.I),
+         re.compile(r"\bfrom\s+(.{3,80}?)\s+(?:to|until|till)\s+(.{3,80}?)\s*(?:[?.;]|$)", re.I))
+
+
+def interval_ends(question: str) -> tuple[str, str] | None:
+    """The two ends of a 'how long …' question ('between signing the RAA and its entry into force',
+    'from signature to entry into force'); None for any other question."""
+    if not _HOW_LONG.search(question):
+        return None
+    for pattern in _ENDS:
+        if m := pattern.search(question):
+            return m.group(1).strip(" ,"), m.group(2).strip(" ,")
+    return None
+
+
 def answer_type(question: str, query: QueryPlan | None = None, *, yes_no: bool = True) -> str:
     """The kind of answer a question wants, from its shape (see ``ANSWER_TYPES``); ``yes_no=False``:
     the kind a yes/no question's claim is about ('The study says …, doesn't it?' -> argument)."""
@@ -133,6 +149,8 @@ def answer_type(question: str, query: QueryPlan | None = None, *, yes_no: bool =
     query = query or plan(q)
     if yes_no and _YES_NO.search(q) and not re.match(r"^\s*(what|which|who|when|where|how|why)\b", q, re.I):
         return "premise"
+    if interval_ends(q):
+        return "duration"
     if _HOW_MANY.search(q):
         return "how-many"
     if _COMPARE.search(q):

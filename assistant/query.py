@@ -82,15 +82,30 @@ def _month(name: str) -> int:
     return next(i for i, m in enumerate(MONTH_NAMES, start=1) if m.startswith(name.lower()[:3]))
 
 
-def months_named(text: str) -> set[str]:
-    """Every month a text names with its year, as 'YYYY-MM' ('June 2025', '7 October 2025', '2025-06-14')."""
-    out = set()
-    for form, pattern in enumerate(_DATE_FORMS):
+def dates_named(text: str) -> list[str]:
+    """Every date a text names, in its order, as 'YYYY-MM-DD' or 'YYYY-MM' ('7 October 2025', 'June 2025',
+    'July 8, 2024', '2025-06-14')."""
+    found = []
+    taken: list[range] = []
+    for form, pattern in enumerate(_DATE_FORMS):  # the fuller forms first; a month inside a day is not another date
         for m in pattern.finditer(text):
+            if any(m.start() in r for r in taken):
+                continue
+            taken.append(range(m.start(), m.end()))
             g = m.groups()
-            year, month = (g[0], int(g[1])) if form == 0 else (g[-1], _month(g[1] if form == 1 else g[0]))
-            out.add(f"{year}-{month:02d}")
-    return out
+            if form == 0:
+                found.append((m.start(), f"{g[0]}-{g[1]}-{g[2]}"))
+            elif form == 3:
+                found.append((m.start(), f"{g[1]}-{_month(g[0]):02d}"))
+            else:
+                day, month = (g[0], g[1]) if form == 1 else (g[1], g[0])
+                found.append((m.start(), f"{g[2]}-{_month(month):02d}-{int(day):02d}"))
+    return [iso for _, iso in sorted(found)]
+
+
+def months_named(text: str) -> set[str]:
+    """Every month a text names with its year, as 'YYYY-MM'."""
+    return {d[:7] for d in dates_named(text)}
 
 
 def _explicit_date(question: str) -> tuple[str, str] | None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.query import dates_named
+from core.dates import INTERVAL_UNITS, interval, period_bounds
 from core.dates import MONTH_NAMES as _MONTHS
 from core.model import Source
 from core.text import MARKER, NUMBER_WORDS, numbers, sentences
@@ -38,6 +40,21 @@ def _is_stated_sum(number: str, claim: str) -> bool:
     return abs(sum(float(n) for n in numbers(terms)) - float(number)) < 1e-9
 
 
+_INTERVAL = re.compile(rf"(.+?)\s*→\s*(.+?)\s*=\s*(\d+)\s+({'|'.join(INTERVAL_UNITS)})\b")
+
+
+def _is_stated_interval(number: str, claim: str) -> bool:
+    """'8 July 2024 → 11 September 2025 = 14 months': a span the sentence computes from its own dates."""
+    m = _INTERVAL.search(claim)
+    if not m or m.group(3) != number:
+        return False
+    ends = [dates_named(m.group(i)) for i in (1, 2)]
+    if not all(ends):
+        return False
+    start, end = (period_bounds(e[0])[0] for e in ends)
+    return interval(start, end, m.group(4)) == int(number)
+
+
 def check_sentence(sentence: str, sources: list[Source]) -> CheckedSentence:
     markers = tuple(int(m) for m in MARKER.findall(sentence))
     if not markers:
@@ -53,7 +70,7 @@ def check_sentence(sentence: str, sources: list[Source]) -> CheckedSentence:
                          if w.lower() in NUMBER_WORDS}  # 'ten vessels' supports '10 vessels'
     evidence_months = _months(evidence) | {_MONTHS[int(m) - 1] for m in re.findall(r"\b\d{4}-(0[1-9]|1[0-2])\b", evidence)}
     missing = sorted(n for n in numbers(claim) if n not in evidence_numbers and n.lstrip("0") not in evidence_numbers
-                     and not _is_stated_sum(n, claim))
+                     and not _is_stated_sum(n, claim) and not _is_stated_interval(n, claim))
     if missing:
         return CheckedSentence(sentence, markers, False, f"{missing[0]} is not in the cited text")
     missing_months = sorted(_months(claim) - evidence_months)

@@ -63,3 +63,16 @@ def period_bounds(value: str | int | None, *, name: str = "date") -> tuple[dt.da
         return day, day
     except ValueError as exc:
         raise BadPeriod(f"{name}: {text!r} is not a valid date ({exc})") from None
+
+
+INTERVAL_UNITS = ("days", "weeks", "months", "years")
+
+
+def interval(start: dt.date, end: dt.date, unit: str) -> int:
+    """Whole days, weeks, months or years from ``start`` to ``end`` (8 July 2024 -> 11 September 2025:
+    14 months, 1 year, 430 days)."""
+    if unit in ("days", "weeks"):
+        return (end - start).days // (7 if unit == "weeks" else 1)
+    months = (end.year - start.year) * 12 + end.month - start.month - (end.day < start.day)
+    return months // 12 if unit == "years" else months
+

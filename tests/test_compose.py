@@ -29,3 +29,12 @@ def test_breadth_prefers_a_new_fact_to_a_restatement_of_the_lead():
     by_breadth = select(pool, relevance, budget=2, breadth=True)
     assert by_relevance[1].text == restated  # the plain order keeps the closer restatement ...
     assert by_breadth[1].text == new_fact  # ... breadth states what the lead did not
+
+
+def test_a_span_is_verified_from_the_dates_the_sentence_states():
+    from assistant.verify import check_sentence
+
+    signed = Source(kind="event", ref="a", chapter=None, date="2024-07-08", title="RAA signed", text="Signed.")
+    in_force = Source(kind="event", ref="b", chapter=None, date="2025-09-11", title="RAA in force", text="In force.")
+    assert check_sentence("8 July 2024 → 11 September 2025 = 14 months [1][2].", [signed, in_force]).supported
+    assert not check_sentence("8 July 2024 → 11 September 2025 = 15 months [1][2].", [signed, in_force]).supported

@@ -158,3 +158,11 @@ def test_the_latest_x_is_found_when_the_record_names_it_in_other_words(assistant
     answer = assistant.ask("What is the most recent four-way meeting of the defense ministers of Australia, Japan, "
                            "the Philippines and the US?")
     assert answer.answer_type == "first-latest" and first_sentence(answer).startswith("1 November 2025")
+
+
+def test_how_long_between_two_events_is_computed_from_their_dates_and_checked(assistant):
+    answer = assistant.ask("How many months passed between signing the RAA and it entering into force?")
+    assert answer.answer_type == "duration"
+    assert first_sentence(answer).startswith("8 July 2024 → 11 September 2025 = 14 months")
+    assert {RAA_SIGNED, RAA_IN_FORCE} <= {c.source.ref for c in answer.citations}
+    assert all(c.verified for c in answer.citations)

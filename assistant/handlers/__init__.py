@@ -51,7 +51,7 @@ HANDLERS: dict[str, Handler] = {}
 
 # The built-in question types, in one place; each module registers itself on import.
 BUILTINS = ("facts", "when", "who", "where", "how_many", "first_latest", "timeline_list", "compare", "premise",
-            "argument", "reason", "definition", "range")
+            "argument", "reason", "definition", "range", "duration")
 
 
 def register_handler(*answer_types: str):
