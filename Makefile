@@ -30,8 +30,8 @@ $(VENV)/.installed: pyproject.toml
 
 # llama-cpp-python compiles llama.cpp, most of a fresh `make test`'s set-up. Two of its libraries are never
 # loaded here and are not built: the multimodal one (llava/mtmd) and llama.cpp's `common` utilities (the
-# package loads only libllama and libggml*; common was ~40% of the compile). Its CMakeLists forces common ON,
-# so an include run at llama.cpp's own project() turns it off again. Measured: docs/benchmarks.md.
+# package loads only libllama and libggml*; common was about half of the compile). Its CMakeLists forces
+# common ON, so an include run at llama.cpp's own project() turns it off again. Measured: docs/benchmarks.md.
 LLAMA_NO_COMMON := $(abspath $(VENV))/llama-no-common.cmake
 LLAMA_CMAKE_ARGS := -DLLAVA_BUILD=OFF -DCMAKE_PROJECT_llama.cpp_INCLUDE=$(LLAMA_NO_COMMON)
 
