@@ -28,10 +28,17 @@ $(VENV)/.installed: pyproject.toml
 	$(UV) -e .
 	touch $@
 
-# llama-cpp-python compiles llama.cpp; its multimodal library (llava/mtmd) is never used here, so it is skipped.
+# llama-cpp-python compiles llama.cpp, most of a fresh `make test`'s set-up. Two of its libraries are never
+# loaded here and are not built: the multimodal one (llava/mtmd) and llama.cpp's `common` utilities (the
+# package loads only libllama and libggml*; common was about half of the compile). Its CMakeLists forces
+# common ON, so an include run at llama.cpp's own project() turns it off again. Measured: docs/benchmarks.md.
+LLAMA_NO_COMMON := $(abspath $(VENV))/llama-no-common.cmake
+LLAMA_CMAKE_ARGS := -DLLAVA_BUILD=OFF -DCMAKE_PROJECT_llama.cpp_INCLUDE=$(LLAMA_NO_COMMON)
+
 $(VENV)/.installed-%: $(VENV)/.installed
 	test -x $(BIN)/uv || $(BIN)/pip install --quiet uv
-	CMAKE_ARGS="$${CMAKE_ARGS:--DLLAVA_BUILD=OFF}" $(UV) -e ".[$(subst +,$(comma),$*)]"
+	echo 'set(LLAMA_BUILD_COMMON OFF CACHE BOOL "not loaded by llama-cpp-python" FORCE)' > $(LLAMA_NO_COMMON)
+	CMAKE_ARGS="$${CMAKE_ARGS:-$(LLAMA_CMAKE_ARGS)}" $(UV) -e ".[$(subst +,$(comma),$*)]"
 	touch $@
 
 
@@ -61,7 +68,10 @@ a11y-deps:
 	@if command -v npm >/dev/null; then npm ci --prefix tests/a11y --no-audit --no-fund --silent; \
 	else echo "npm not found: the accessibility test will be skipped (apt-get install -y npm)"; fi
 
-test: $(VENV)/.installed-llm+test system-deps a11y-deps
+# The venv, Chromium and axe-core are independent set-up steps: a sub-make runs them side by side (-O keeps
+# each one's output together), so apt-get and npm run while llama.cpp compiles.
+test:
+	$(MAKE) --no-print-directory -j3 -O $(VENV)/.installed-llm+test system-deps a11y-deps
 	$(BIN)/python -m index validate
 	$(BIN)/python -m pytest
 

@@ -12,7 +12,8 @@ import pytest
 
 from core.settings import PROJECT_ROOT
 from web.config import WebConfig
-from web.server import ServerThread, create_app
+from web.server import create_app
+from tests.conftest import serving
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium: `apt-get install -y chromium "
@@ -46,7 +47,7 @@ def static():
 @pytest.fixture(scope="module")
 def server(settings, assistant, static):
     config = WebConfig.from_settings(settings, cors_origins=[static], frame_ancestors=["'self'", static])
-    with ServerThread(create_app(settings, assistant, config)) as running:
+    with serving(create_app(settings, assistant, config)) as running:
         yield running
 
 

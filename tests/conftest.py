@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -43,3 +44,18 @@ def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+@contextmanager
+def serving(app, **kwargs):
+    """``app`` on a loopback port (``web.server.ServerThread``) for the block. On the way out it does not wait
+    for streams still open to end: a browser tab's, or gradio_client's heartbeat, which a graceful shutdown
+    waits for until the next 15 s heartbeat. A test server has no request left worth finishing."""
+    from web.server import ServerThread
+
+    running = ServerThread(app, **kwargs).start()
+    try:
+        yield running
+    finally:
+        running.server.force_exit = True
+        running.stop()

@@ -11,7 +11,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from web.config import WebConfig
-from web.server import ServerThread, create_app
+from web.server import create_app
+from tests.conftest import serving
 
 RAA_Q = "When was the Reciprocal Access Agreement signed?"
 RAA = "2024-07-08-raa-signed"
@@ -32,7 +33,7 @@ def client(settings, assistant, config):
 
 @pytest.fixture(scope="module")
 def server(settings, assistant, config):
-    with ServerThread(create_app(settings, assistant, config)) as running:
+    with serving(create_app(settings, assistant, config)) as running:
         yield running
 
 

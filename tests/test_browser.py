@@ -16,7 +16,8 @@ import pytest
 from browser_support import (DOCS, RAA, RAA_Q, XSS_Q, XSS_TEXT, answer_text, ask, browser, csp_violations,  # noqa: F401
                              new_page, open_app, page, pytestmark, server, static, xss)
 from web.config import WebConfig
-from web.server import ServerThread, create_app
+from web.server import create_app
+from tests.conftest import serving
 
 
 # --- chat ----------------------------------------------------------------------------------------
@@ -169,7 +170,7 @@ def test_hostile_corpus_text_is_shown_as_text(browser, settings, assistant):
 
 
 def _check_hostile_corpus(page, settings, assistant):
-    with ServerThread(create_app(settings, assistant, WebConfig.from_settings(settings))) as patched:
+    with serving(create_app(settings, assistant, WebConfig.from_settings(settings))) as patched:
         open_app(page, patched.url)
         ask(page, RAA_Q, 1)
         panel = page.locator("#sources").inner_text()
@@ -355,7 +356,7 @@ def test_export_is_inert(page, server):
 
 def test_key_mode_end_to_end(browser, settings, assistant):
     config = WebConfig.from_settings(settings, api_key="browser-key")
-    with ServerThread(create_app(settings, assistant, config)) as locked:
+    with serving(create_app(settings, assistant, config)) as locked:
         stranger = new_page(browser)
         stranger.goto(locked.url + "/")
         assert stranger.url.startswith(locked.url + "/login") and stranger.locator("#question").count() == 0

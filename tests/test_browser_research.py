@@ -16,7 +16,8 @@ from browser_support import (RAA, RAA_Q, answer_text, ask, browser, new_page, op
                              pytestmark, server, static)
 from core.settings import PROJECT_ROOT
 from web.config import WebConfig
-from web.server import ServerThread, create_app
+from web.server import create_app
+from tests.conftest import serving
 
 PHONE, DESKTOP = (390, 844), (1366, 900)
 WIDTHS = pytest.mark.parametrize("size", [PHONE, DESKTOP], ids=["phone", "desktop"])
@@ -269,7 +270,7 @@ def model_server(settings, assistant):
     tuned = settings.model_copy(update={"openai_base_url": f"http://127.0.0.1:{free_port()}/v1", "llm_timeout_s": 2.0})
     down = Assistant(tuned, embedder=assistant.embedder, store=assistant.store)
     config = WebConfig.from_settings(tuned, backends=("extractive", "llamacpp", "openai"))
-    with ServerThread(create_app(tuned, down, config)) as running:
+    with serving(create_app(tuned, down, config)) as running:
         yield running
 
 

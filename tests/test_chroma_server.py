@@ -9,7 +9,8 @@ from bench.common import chroma_server as run_chroma
 from index.build import build_index
 from core.settings import Settings
 from index.store import VectorStore
-from tests.conftest import CORPUS, write
+from tests.conftest import write
+from tests.small_corpus import small_corpus
 
 
 @pytest.fixture(scope="module")
@@ -20,11 +21,9 @@ def chroma_server(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def server_settings(chroma_server, tmp_path_factory):
+    """The small corpus: these tests check the server round trip, not the corpus."""
     root = tmp_path_factory.mktemp("server-corpus")
-    import shutil
-
-    shutil.copytree(CORPUS, root / "corpus")
-    return Settings(_env_file=None, corpus_dir=root / "corpus", data_dir=root / "data",
+    return Settings(_env_file=None, corpus_dir=small_corpus(root / "corpus"), data_dir=root / "data",
                     chroma_host="127.0.0.1", chroma_port=chroma_server)
 
 
@@ -35,9 +34,11 @@ def test_settings_read_chroma_host_from_the_environment(monkeypatch):
     assert settings.store.mode == "server" and settings.store.port == 9999
 
 
-def test_build_and_answer_through_the_server(server_settings, embedder, settings, built):
+def test_build_and_answer_through_the_server(server_settings, embedder, tmp_path):
+    embedded = Settings(_env_file=None, corpus_dir=server_settings.index.corpus_dir, data_dir=tmp_path / "embedded")
+    local = build_index(embedded, embedder, progress=False)  # the same corpus in embedded Chroma
     report = build_index(server_settings, embedder, progress=False)
-    assert report.manifest.counts == built.manifest.counts
+    assert report.manifest.counts == local.manifest.counts
     assert VectorStore(server_settings).describe().startswith("chroma server")
     assert not (server_settings.index.data_dir / "builds").exists()  # nothing was written locally
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from index.build import build_index
@@ -12,6 +10,7 @@ from index.documents import corpus_documents
 from core.settings import Settings
 from index.store import IndexMissing, VectorStore
 from tests.conftest import CORPUS, write
+from tests.small_corpus import small_corpus
 
 
 def test_build_counts_match_the_corpus(built, settings):
@@ -46,8 +45,8 @@ def test_rebuild_is_idempotent(settings, embedder, built):
 
 @pytest.fixture
 def scratch(tmp_path):
-    shutil.copytree(CORPUS, tmp_path / "corpus")
-    return Settings(_env_file=None, corpus_dir=tmp_path / "corpus", data_dir=tmp_path / "data")
+    """A store of its own over the small corpus: these tests build, break and rebuild it."""
+    return Settings(_env_file=None, corpus_dir=small_corpus(tmp_path / "corpus"), data_dir=tmp_path / "data")
 
 
 def test_forced_rebuild_gives_same_content_and_prunes_old_builds(scratch, embedder):
@@ -61,14 +60,16 @@ def test_forced_rebuild_gives_same_content_and_prunes_old_builds(scratch, embedd
 
 def test_failed_build_leaves_the_old_index_serving(scratch, embedder, monkeypatch):
     good = build_index(scratch, embedder, progress=False)
-    write(scratch.index.corpus_dir / "timeline.yaml", (scratch.index.corpus_dir / "timeline.yaml").read_text() + "- id: broken\n")
+    timeline = scratch.index.corpus_dir / "timeline.yaml"
+    valid = timeline.read_text()
+    write(timeline, valid + "- id: broken\n")
     with pytest.raises(CorpusError):
         build_index(scratch, embedder, progress=False)
     collection, manifest = VectorStore(scratch).open_current()
     assert manifest.build_id == good.manifest.build_id and collection.count() == good.manifest.counts["documents"]
 
     # A crash half-way through writing (here: the embedder fails) also leaves it serving.
-    shutil.copy(CORPUS / "timeline.yaml", scratch.index.corpus_dir / "timeline.yaml")
+    write(timeline, valid)
     write(scratch.index.corpus_dir / "chapters" / "6.md", (scratch.index.corpus_dir / "chapters" / "6.md").read_text() + "\nMore.\n")
     monkeypatch.setattr(embedder, "embed", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("disk full")))
     with pytest.raises(RuntimeError):

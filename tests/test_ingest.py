@@ -19,12 +19,15 @@ from tests.test_readers import make_pdf, tiny_pdf
 
 
 @pytest.fixture(scope="module")
-def scratch(tmp_path_factory, embedder):
+def scratch(tmp_path_factory, embedder, settings, built):
+    """The full corpus and a store of its own, which these tests change. The store starts as a copy of the
+    session's build of the same corpus, so the build below finds it up to date instead of embedding it again."""
     root = tmp_path_factory.mktemp("ingest")
     shutil.copytree(CORPUS, root / "corpus")
-    settings = Settings(_env_file=None, corpus_dir=root / "corpus", data_dir=root / "data", max_file_mb=0.5)
-    build_index(settings, embedder, progress=False)
-    return settings
+    shutil.copytree(settings.index.data_dir, root / "data")
+    own = Settings(_env_file=None, corpus_dir=root / "corpus", data_dir=root / "data", max_file_mb=0.5)
+    build_index(own, embedder, progress=False)
+    return own
 
 
 @pytest.fixture(scope="module")

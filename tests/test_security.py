@@ -15,7 +15,8 @@ from fastapi.testclient import TestClient
 from web.chat import conversation_markdown
 from web.config import WebConfig, frame_ancestors
 from web.security import SESSION_COOKIE, SESSION_MAX_AGE_S, new_session, valid_session
-from web.server import ServerThread, create_app
+from web.server import create_app
+from tests.conftest import serving
 
 KEY = "s3cret-key"
 RAA_Q = "When was the Reciprocal Access Agreement signed?"
@@ -51,13 +52,13 @@ def locked(settings, assistant, key_config):
 
 @pytest.fixture(scope="module")
 def server(settings, assistant, open_config):
-    with ServerThread(create_app(settings, assistant, open_config)) as running:
+    with serving(create_app(settings, assistant, open_config)) as running:
         yield running
 
 
 @pytest.fixture(scope="module")
 def locked_server(settings, assistant, key_config):
-    with ServerThread(create_app(settings, assistant, key_config)) as running:
+    with serving(create_app(settings, assistant, key_config)) as running:
         yield running
 
 

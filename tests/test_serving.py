@@ -13,15 +13,16 @@ from index.lexical import LexicalIndex
 from index.serving import ServingSnapshot, lexical_text, open_snapshot, snapshot_dir
 from core.settings import Settings
 from index.store import VectorStore, get_all
-from tests.conftest import CORPUS, write
+from tests.conftest import write
+from tests.small_corpus import small_corpus
 
 QUERY = "coast guard patrol vessels Japanese loan"
 
 
 @pytest.fixture
 def scratch(tmp_path):
-    shutil.copytree(CORPUS, tmp_path / "corpus")
-    return Settings(_env_file=None, corpus_dir=tmp_path / "corpus", data_dir=tmp_path / "data")
+    """A store of its own over the small corpus: the test rebuilds it three times."""
+    return Settings(_env_file=None, corpus_dir=small_corpus(tmp_path / "corpus"), data_dir=tmp_path / "data")
 
 
 def _never_read_the_collection(monkeypatch):
