@@ -127,8 +127,7 @@ class ParsedQuestion:
 
 
 _HOW_LONG = re.compile(r"\bhow long\b|\bhow many (?:days|weeks|months|years)\b", re.I)
-_ENDS = (re.compile(r"\bbetween\s+(.{3,80}?)\s+and\s+(.{3,80}?)\s*(?:[?.;]|$)", re.I),
-         re.compile(r"\bfrom\s+(.{3,80}?)\s+(?:to|until|till)\s+(.{3,80}?)\s*(?:[?.;]|$)", re.I))
+_ENDS = (_SPAN, re.compile(r"\bfrom\s+(.{3,80}?)\s+(?:to|until|till)\s+(.{3,80}?)\s*(?:[?.;]|$)", re.I))
 
 
 def interval_ends(question: str) -> tuple[str, str] | None:

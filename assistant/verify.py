@@ -43,6 +43,12 @@ def _is_stated_sum(number: str, claim: str) -> bool:
 _INTERVAL = re.compile(rf"(.+?)\s*→\s*(.+?)\s*=\s*(\d+)\s+({'|'.join(INTERVAL_UNITS)})\b")
 
 
+def span_sentence(start: str, end: str, count: int, unit: str) -> str:
+    """A span with its working, in the form :func:`check_sentence` recomputes: '8 July 2024 → 11 September
+    2025 = 14 months.'"""
+    return f"{start} → {end} = {count} {unit}."
+
+
 def _is_stated_interval(number: str, claim: str) -> bool:
     """'8 July 2024 → 11 September 2025 = 14 months': a span the sentence computes from its own dates."""
     m = _INTERVAL.search(claim)

@@ -11,6 +11,7 @@ from assistant.handlers import Context, Draft, register_handler
 from assistant.handlers.compare import sides
 from assistant.handlers.how_many import how_many
 from assistant.parse import QuestionPart, interval_ends, named_things
+from assistant.verify import span_sentence
 from core.dates import INTERVAL_UNITS, format_date, interval, period_bounds
 
 _PRONOUN = re.compile(r"\b(it|its|they|their|this|that)\b", re.I)
@@ -52,7 +53,7 @@ def duration(ctx: Context, part: QuestionPart) -> Draft:
     start, end = period_bounds(start_event.date)[0], period_bounds(end_event.date)[0]
     unit = unit_asked(part.text, start, end)
     span = interval(start, end, unit)
-    lead = Claim(f"{format_date(start_event.date)} → {format_date(end_event.date)} = {span} {unit}.",
+    lead = Claim(span_sentence(format_date(start_event.date), format_date(end_event.date), span, unit),
                  (start_event, end_event))
     support = [Claim(event_headline(e), (e,)) for e in (start_event, end_event)]
     retrieved = [start_event, end_event] + [s for s in ctx.retrieved if s.ref not in {first.ref, second.ref}]
