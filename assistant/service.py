@@ -193,7 +193,7 @@ class AskContext:
                                                         [s.doc_id for s in sources])
 
     def resolve_event(self, phrase: str, exclude: frozenset[str] = frozenset()) -> Source | None:
-        return self.assistant.resolve_event(phrase)
+        return self.assistant.resolve_event(phrase, exclude)
 
     def timeline(self, filters: RetrievalFilters) -> list[Source]:
         return self.assistant.timeline(filters)
