@@ -25,7 +25,7 @@ from assistant.parse import ABOUT_STUDY, PARTIES, QUESTION_VOCABULARY, ParsedQue
 from assistant.query import GLOSSARY
 from assistant.retrieval import RetrievalFilters
 from core.model import Source
-from core.text import STOPWORDS, tokens
+from core.text import NUMBER_WORDS, STOPWORDS, tokens
 from index.lexical import item_words
 
 SUPPORTED_SHARE = 0.5  # the evidence must hold the greater part of what the question is about
@@ -51,7 +51,7 @@ _VERBS = frozenset(tokens("take took taken join joined joins live lived lives go
                           "build built send sent sign signed hold held happen happened become became serve served",
                           keep_stopwords=True))
 _PARTICIPLE = re.compile(r"..[^e]ed$", re.I)  # 'carried', 'signed'; not 'need', 'speed', 'agreed'
-_NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten eleven twelve dozen".split())
+_NUMBER_WORDS = frozenset(tokens(" ".join((*NUMBER_WORDS, "dozen")), keep_stopwords=True))  # stemmed, as focus words are
 _DETERMINERS = frozenset("the a an its their his her this that these those".split())
 _ORDINAL_TOKEN = re.compile(r"^\d+(?:st|nd|rd|th)$")
 

@@ -28,7 +28,8 @@ def end_phrases(question: str) -> tuple[str, str] | None:
     if not ends:
         return None
     a, b = sides(f"between {ends[0]} and {ends[1]}") or ends
-    outside = [w for w in _named(question) if w not in _named(a) + _named(b)]
+    inside = set(_named(a) + _named(b))
+    outside = [w for w in _named(question) if w not in inside]
     subject = " ".join(outside or _named(a) or _named(b))
     completed = []
     for end in (a, b):
