@@ -46,10 +46,11 @@ _LATEST = re.compile(r"\b(latest|most recent|last|newest|final|recent)\b", re.I)
 _WHEN = re.compile(r"^\s*(when|what date|what day|what year|what month|on what date|in what year|in which year|"
                    r"by when|since when)\b|\bwhen (?:was|were|did|does|do|is|had|has)\b|\b(what|which) (date|year|month|day)\b", re.I)
 _WHO = re.compile(r"^\s*(who|whom|whose)\b|\b(who|whom)\b|\bwhich (?:\w+ )?(minister|ministers|official|officials|"
-                  r"person|people|leader|leaders|president|secretary|ambassador|chief|admiral|general|country|"
+                  r"person|people|leader|leaders|president|presidents|pm|pms|premier|secretary|ambassador|chief|admiral|"
+                  r"general|spokesperson|spokesman|spokeswoman|shipyard|builder|manufacturer|country|"
                   r"countries|nations?|states?|agency|agencies|company|companies|firm|shipbuilder|side|party|"
                   r"parties|officer|officers|governments?|ministry|ministries|service|services|unit|units)\b|"
-                  r"\bwhat (company|companies|firm|agency|country|countries|official|minister)\b", re.I)
+                  r"\bwhat (company|companies|firm|agency|country|countries|official|minister|pm|shipyard)\b", re.I)
 _WHERE = re.compile(r"^\s*where\b|\bwhere (?:was|were|did|is|are|do|does)\b|\b(in|at) (?:which|what) (city|place|"
                     r"building|venue|location|port|base|province|country|island|area)\b|\b(what|which) (city|place|"
                     r"venue|location|port|base|building|province|island)\b", re.I)
@@ -79,8 +80,12 @@ _CONNECTIVE = re.compile(r"^\s*(and|also|what about|how about|then|so|but|plus|s
 _BACK_REFERENCE = re.compile(r"\b(it|its|they|them|their|theirs|this|that|these|those|he|she|him|her|his|there|"
                              r"the same|the other|the others|one|ones|former|latter)\b", re.I)
 # The parties themselves, named in almost every question; they give a pronoun nothing to point at.
-PARTIES = frozenset(tokens("Japan Japanese Philippines Philippine Filipino Manila Tokyo China Chinese United States US "
-                            "America American Beijing Washington study report"))
+# The sides of the study's story, each named in several ways: its two countries and the two powers
+# around them.
+SIDES = (frozenset(tokens("Japan Japanese Tokyo")), frozenset(tokens("Philippines Philippine Filipino Manila")),
+         frozenset(tokens("China Chinese Beijing")), frozenset(tokens("United States US America American Washington")))
+HOSTS = SIDES[0] | SIDES[1]
+PARTIES = frozenset().union(*SIDES) | frozenset(tokens("study report"))
 
 _WH_SPLIT = re.compile(r"\s*(?:,|;)?\s+and\s+(?=(?:when|where|who|whom|what|which|how|why|did|was|were|is|are|has|have|"
                        r"does|do)\b)|\?\s+(?=\S)", re.I)
@@ -141,6 +146,14 @@ def interval_ends(question: str) -> tuple[str, str] | None:
     return None
 
 
+def _dated_span(question: str) -> bool:
+    """'… between 2011 and 2013', 'since March 2022 until 2024': a question about a period between two
+    dates asks what the record holds in it, whatever its verb ('what did the relationship look like')."""
+    m = _SPAN.search(question)
+    ends = [g for g in (m.groups() if m else ()) if g and not re.fullmatch(r"after|since|following", g, re.I)]
+    return bool(ends) and all(re.search(r"\b(?:19|20)\d\d\b", g) for g in ends)
+
+
 def answer_type(question: str, query: QueryPlan | None = None, *, yes_no: bool = True) -> str:
     """The kind of answer a question wants, from its shape (see ``ANSWER_TYPES``); ``yes_no=False``:
     the kind a yes/no question's claim is about ('The study says …, doesn't it?' -> argument)."""
@@ -154,7 +167,7 @@ def answer_type(question: str, query: QueryPlan | None = None, *, yes_no: bool =
         return "how-many"
     if _COMPARE.search(q):
         return "compare"
-    if _HAPPENED.search(q) and (_SPAN.search(q) or (query.anchors and query.has_time)):
+    if (_HAPPENED.search(q) and (_SPAN.search(q) or (query.anchors and query.has_time))) or _dated_span(q):
         return "range"
     if ABOUT_STUDY.search(q):
         return "argument"  # what the study says, whatever the shape: its questions, its reasons, its period
@@ -190,10 +203,11 @@ def content_words(text: str) -> list[str]:
 QUESTION_VOCABULARY = frozenset(tokens(
     "what when where who why how which many much did does do say said says tell explain explains describe mention "
     "according happen happened happening occur occurred took take place event events name names list compare "
-    "differ difference versus right correct true yes no ever still also really exactly actually finally overall "
+    "differ difference versus right correct true yes yeah no ever still also really very else exactly actually "
+    "finally overall "
     "milestone milestones development developments timeline chronology overview "
     "summary summarize summarise please pls detail details point points main exact specific specifically briefly "
-    "short quick add adding added far so led lead leads prompt prompted cause caused causes drove drive drives "
+    "short quick add adding added far so led lead leads prompt prompted cause caused causes trigger triggered spark sparked drove drive drives "
     "motivate motivated reason reasons background kind type way thing things anything something major key "
     "important get got give given involve involved record time year years date day month "
     "argument arguments core central thesis claim claims conclude concludes conclusion main view views "

@@ -52,6 +52,7 @@ GLOSSARY = {
     "2+2": "foreign and defense ministers",
     "NSA": "national security adviser",
     "MCA": "Maritime Cooperative Activity",
+    "PM": "prime minister",
 }
 
 

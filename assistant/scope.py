@@ -13,7 +13,11 @@ evidence, not by a similarity threshold fitted to a question list.
   'which Japanese *shipyard*', 'the unit *price*') — must be in the best evidence, unless it is only a
   measure or a kind of person ('how much *money*', 'which *people*'), which any figure or name answers.
 - Values a yes/no question asserts ('signed in 1999, right?') are claims to check, not content to
-  find: they never cause a refusal."""
+  find: they never cause a refusal.
+- What someone said about something ('What did Ishiba say about Taiwan?') is recorded with the speaker
+  and the subject together: one of the best items must name both.
+- The record ends on a date: a question about what *will* happen is outside it, unless it asks for the
+  study's own view of the future or for a sum over what is recorded ('once they arrive, how many …')."""
 
 from __future__ import annotations
 
@@ -21,11 +25,12 @@ import difflib
 import math
 import re
 
-from assistant.parse import ABOUT_STUDY, PARTIES, QUESTION_VOCABULARY, ParsedQuestion, named_things
+from assistant.parse import ABOUT_STUDY, HOSTS, PARTIES, QUESTION_VOCABULARY, SIDES, ParsedQuestion, named_things
 from assistant.query import GLOSSARY
 from assistant.retrieval import RetrievalFilters
 from core.model import Source
-from core.text import NUMBER_WORDS, STOPWORDS, tokens
+from core.dates import MONTH_NAMES
+from core.text import NUMBER_WORDS, STOPWORDS, sentences, stem, tokens
 from index.lexical import item_words
 
 SUPPORTED_SHARE = 0.5  # the evidence must hold the greater part of what the question is about
@@ -34,16 +39,18 @@ COMMON_SHARE = 10  # a general term: used by at least one document in ten
 
 # Words any question about the study may use without them being its specific content.
 _GENERIC = QUESTION_VOCABULARY | PARTIES | frozenset(tokens(
-    "study report chapter author argue role part relation relations relationship cooperation defense defence "
-    "country countries two both side sides people person persons new old first latest last recent earliest "
+    "study report chapter title author book paper publication argue role part relation relations relationship cooperation defense defence "
+    "country countries two both side sides people person persons new old first latest last recent earliest earlier later previous former next "
     "most", keep_stopwords=True))
 # What a 'how much / which …' question may ask for that any figure, date or name in the evidence answers.
 _MEASURES = frozenset(tokens(
-    "money amount total sum number figure count size value cost worth people person persons "
+    "money amount total sum number figure count size value cost worth people person persons scholar scholars "
+    "author authors academic academics researcher researchers analyst analysts expert experts "
     "officials individuals names date dates year years time times city cities place places venue venues location "
     "locations building site country countries edition editions round rounds session sessions iteration "
     "iterations instance instances occasion occasions month months day days week weeks company companies firm "
-    "firms organisation organization organisations organizations", keep_stopwords=True))
+    "firms organisation organization organisations organizations shipyard shipyards shipbuilder shipbuilders builder "
+    "builders maker makers manufacturer manufacturers contractor contractors supplier suppliers", keep_stopwords=True))
 _WH_PHRASE = re.compile(r"^\s*(?:and\s+)?(?:how (?:many|much)|which|whose|what(?: (?:is|was|are|were))?(?: the| a| an)?)\s+",
                         re.I)
 _FOCUS_WORDS = 3  # a focus is a short noun phrase: 'unit price', 'Japanese shipyard', 'Australian troops'
@@ -54,6 +61,11 @@ _PARTICIPLE = re.compile(r"..[^e]ed$", re.I)  # 'carried', 'signed'; not 'need',
 _NUMBER_WORDS = frozenset(tokens(" ".join((*NUMBER_WORDS, "dozen")), keep_stopwords=True))  # stemmed, as focus words are
 _DETERMINERS = frozenset("the a an its their his her this that these those".split())
 _ORDINAL_TOKEN = re.compile(r"^\d+(?:st|nd|rd|th)$")
+_STATEMENT = re.compile(r"\b(?:say|said|says|react|reacted|respond|responded|comment|commented|tell|told)\b", re.I)
+STATEMENT_ITEMS = 6  # the items an answer is built from (the metric's top 6)
+_MONTH_WORDS = frozenset(tokens(" ".join(MONTH_NAMES)))
+_FUTURE = re.compile(r"\b(?:[Ww]ill|[Ww]on't)\b(?! of\b)|\bgoing to (?!(?:the|a|an|his|her|their|its)\b)[a-z]")  # not 'going to Manila'
+_CONDITION = re.compile(r"\b(?:once|if|assuming|after)\b", re.I)
 
 
 def _long_forms(text: str) -> str:
@@ -61,6 +73,13 @@ def _long_forms(text: str) -> str:
     for short, long in GLOSSARY.items():
         text = re.sub(rf"(?<![\w+]){re.escape(short)}s?(?![\w+])", long, text)
     return text
+
+
+def _asking(text: str) -> str:
+    """``text`` up to its last sentence that asks (ends with '?'), or all of it when none does."""
+    pieces = re.split(r"(?<=[.?!])\s+", text.strip())
+    last = max((i for i, p in enumerate(pieces) if p.rstrip().endswith("?")), default=len(pieces) - 1)
+    return " ".join(pieces[:last + 1])
 
 
 class Scope:
@@ -76,7 +95,7 @@ class Scope:
         """The corpus form of a word: itself, or the word it is a small misspelling of."""
         if word in self.doc_freq:
             return word
-        if "-" in word and all(self.known(p) for p in word.split("-") if p):
+        if "-" in word and all(self.known(stem(p)) for p in word.split("-") if p):
             return word.split("-")[-1]  # 'koizumi-teodoro', 'macro-level': known parts
         if len(word) < 5 or any(c.isdigit() for c in word):
             return None
@@ -93,8 +112,10 @@ class Scope:
         return math.log(1 + self.n / (1 + (self.doc_freq.get(word, 0) if word else 0)))
 
     def content(self, parsed: ParsedQuestion) -> list[str]:
-        """The question's specific words (acronyms read through their long form)."""
-        text = _long_forms(parsed.text)
+        """The question's specific words (acronyms read through their long form), up to its last asking
+        sentence: what comes before sets the subject, a remark after it ('I'm not sure it's solid') asks
+        for nothing."""
+        text = _long_forms(_asking(parsed.text))
         claimed = set(parsed.claimed)
         return [w for w in dict.fromkeys(tokens(text))
                 if w not in _GENERIC and w not in claimed and not _ORDINAL_TOKEN.match(w)]
@@ -157,7 +178,24 @@ class Scope:
             return bool(self.unknown_names(parsed) or self.unknown_words(parsed))
         if ABOUT_STUDY.search(parsed.text):  # the study's own argument, asked in the asker's words
             return bool(self.unknown_names(parsed)) or max((s.similarity for s in retrieved), default=0) < floor
-        return self.outside(parsed, retrieved, floor)
+        return self.outside(parsed, retrieved, floor) or _asks_future(parsed) or self.unrecorded_statement(parsed, retrieved)
+
+    def unrecorded_statement(self, parsed: ParsedQuestion, retrieved: list[Source]) -> bool:
+        """'What did China's foreign ministry say about Doshin-Bayanihan?' when no record among the best
+        items names the speaker (before the verb) with the subject (after it): an event, or a sentence of
+        a chapter with the one before it, since a chapter names everyone somewhere. A comparison, a list or the study's
+        view are made of several items, and are not asked here."""
+        text = _asking(parsed.text)
+        verb = _STATEMENT.search(text)
+        if not verb or parsed.answer_type in ("compare", "argument", "list", "range", "first-latest"):
+            return False
+        speakers, subjects = _names(text[:verb.start()]), _names(text[verb.end():])
+        if not speakers or not subjects:
+            return False
+        records = [item_words(s.title, text, s.actors if s.kind == "event" else [])
+                   for s in retrieved[:STATEMENT_ITEMS] for text in _records(s)]
+        return not any(any(_named_in(n, words) for n in speakers) and all(_named_in(n, words) for n in subjects)
+                       for words in records)
 
     def outside(self, parsed: ParsedQuestion, retrieved: list[Source], floor: float = 0.0) -> bool:
         """``floor``: the best dense similarity below which nothing retrieved is about the question at
@@ -175,7 +213,41 @@ class Scope:
 
     def unknown_words(self, parsed: ParsedQuestion) -> list[str]:
         """Content words the corpus never uses, misspellings aside ('tourists', 'GDP')."""
-        return [w for w in self.content(parsed) if not self.known(w)]
+        return [w for w in self.content(parsed) if not self.known(w) and w not in _MEASURES]
+
+
+def _names(text: str) -> list[list[frozenset[str]]]:
+    """The names in ``text``, each as its alternative spellings, any of which names it ('RAA' or
+    'Reciprocal Access Agreement'; 'Beijing' is China); the study's two countries, months and numbers
+    are left out: every item is about them."""
+    out = []
+    for name in named_things(text):
+        if (short := name.rstrip("s")) in GLOSSARY:
+            out.append([frozenset([short.lower()]), frozenset(tokens(GLOSSARY[short]))])
+            continue
+        for w in tokens(name):
+            if w in HOSTS or w in _MONTH_WORDS or w.isdigit() or all(p in HOSTS for p in w.split("-")):
+                continue
+            side = next((side for side in SIDES if w in side), frozenset([w]))
+            out.append([frozenset([x]) for x in side])
+    return out
+
+
+def _records(source: Source) -> list[str]:
+    """An event whole; a chapter as each sentence with the one before it, which may name its speaker."""
+    if source.kind == "event":
+        return [source.text]
+    said = sentences(source.text)
+    return [" ".join(said[max(0, i - 1):i + 1]) for i in range(len(said))]
+
+
+def _named_in(name: list[frozenset[str]], words: set[str]) -> bool:
+    return any(spelling <= words for spelling in name)
+
+
+def _asks_future(parsed: ParsedQuestion) -> bool:
+    text = _asking(parsed.text)
+    return bool(_FUTURE.search(text)) and not _CONDITION.search(text)
 
 
 def outside_record(events: list[Source], filters: RetrievalFilters) -> bool:

@@ -154,6 +154,26 @@ def test_the_thing_asked_for_ends_at_its_verb(assistant):
     assert assistant.ask("Which Japanese shipyard will build the Philippine Navy's submarines?").refused
 
 
+@pytest.mark.parametrize("question", [
+    "What did Beijing say about the TC-90 aircraft?",  # speaker and subject are never recorded together
+    "When will the Philippines take delivery of its first Abukuma-class destroyer?",  # after the record
+])
+def test_unrecorded_statements_and_the_future_are_refused(assistant, question):
+    assert assistant.ask(question).refused
+
+
+@pytest.mark.parametrize("question", [
+    "How did China react to the RAA signing?",
+    "Once the Phase III ships arrive, how many MRRVs will the PCG have?",  # a sum over what is recorded
+    "What does the study expect the relationship will become?",  # the study's own view of the future
+    "Which company makes the Philippine Air Force's Japanese radars?",  # 'company': a kind any name answers
+    "When was the RAA signed? I'm not sure of the year.",  # a remark after the question asks for nothing
+    "Which PM went to Davao in January 2017?",  # 'PM' is read as 'prime minister'
+])
+def test_statements_on_record_the_study_s_future_and_plain_words_are_answered(assistant, question):
+    assert not assistant.ask(question).refused
+
+
 def test_the_latest_x_is_found_when_the_record_names_it_in_other_words(assistant):
     answer = assistant.ask("What is the most recent four-way meeting of the defense ministers of Australia, Japan, "
                            "the Philippines and the US?")

@@ -38,6 +38,8 @@ HISTORY = (Turn("user", "What is the study's main argument?"),
     ("Who does the study name as the shared ally?", "argument"),
     ("What is the Vientiane Vision?", "definition"),
     ("Why did Japan relax its arms export rules?", "reason"),
+    ("How did the two navies work together between 2015 and 2017?", "range"),  # a span of years is a period
+    ("Which PM opened the Manila talks?", "who"),
 ])
 def test_answer_types(question, kind):
     assert parse(question).answer_type == kind
@@ -85,6 +87,8 @@ def test_between_anchors_share_their_noun():
         "the first 2+2 meeting", "the second 2+2 meeting")
     assert sides("Compare the first and the second 2+2.") == ("the first 2+2", "the second 2+2")
     assert sides("How did Beijing's reaction to the award differ from Tokyo's?")[1] == "Tokyo's reaction to the award"
+    assert sides("Compare the first and second 2+2: where were they held?") == ("the first 2+2", "second 2+2")
+    assert sides("Compare the two OSA grants.") == ("the first OSA grants", "the second OSA grants")
 
 
 def test_an_ordinal_ellipsis_takes_the_previous_question_with_the_new_ordinal():

@@ -15,33 +15,43 @@ SIDE_SENTENCES = 3  # each side: its dated line or lead, and what sets it apart
 _SIDES = (
     re.compile(r"\bhow (?:do|does|did|is|are|was|were)\s+(.{2,80}?)\s+and\s+(.{2,80}?)\s+(?:compare|differ)\b", re.I),
     re.compile(r"\bhow (?:do|does|did|is|are|was|were)\s+(.{2,80}?)\s+compare(?:\s+in\s+[\w\s]+?)?\s+(?:with|to|against)\s+"
-               r"(.{2,80}?)\s*(?:[?.;]|$)", re.I),
-    re.compile(r"\b(?:compare|comparing|contrast)\s+(.{2,80}?)\s+(?:and|with|to|against|vs\.?|versus)\s+(.{2,80}?)\s*(?:[?.;]|$)", re.I),
-    re.compile(r"\bdifferences?\s+between\s+(.{2,80}?)\s+and\s+(.{2,80}?)\s*(?:[?.;]|$)", re.I),
+               r"(.{2,80}?)\s*(?:[?.;:]|$)", re.I),
+    re.compile(r"\b(?:compare|comparing|contrast)\s+(.{2,80}?)\s+(?:and|with|to|against|vs\.?|versus)\s+(.{2,80}?)\s*(?:[?.;:]|$)", re.I),
+    re.compile(r"\bdifferences?\s+between\s+(.{2,80}?)\s+and\s+(.{2,80}?)\s*(?:[?.;:]|$)", re.I),
     re.compile(r"\bhow (?:did|does|do|is|was|were|are)\s+(.{2,80}?)\s+(?:differ|compare|contrast)\s+(?:from|to|with)\s+"
-               r"(.{2,80}?)\s*(?:[?.;]|$)", re.I),
-    re.compile(r"^(.{2,80}?)\s+(?:vs\.?|versus)\s+(.{2,80}?)\s*(?:[?.;]|$)", re.I),
-    re.compile(r"\bbetween\s+(.{2,80}?)\s+and\s+(.{2,80}?)\s*(?:[?.;]|$)", re.I),
+               r"(.{2,80}?)\s*(?:[?.;:]|$)", re.I),
+    re.compile(r"^(.{2,80}?)\s+(?:vs\.?|versus)\s+(.{2,80}?)\s*(?:[?.;:]|$)", re.I),
+    re.compile(r"\bbetween\s+(.{2,80}?)\s+and\s+(.{2,80}?)\s*(?:[?.;:]|$)", re.I),
 )
 _ORDINAL = re.compile(r"\b(first|second|third|fourth|fifth|last|latest|earlier|later|previous|next|phase\s+\w+)\b", re.I)
 
 
+_TWO = re.compile(r"\b(?:compare|comparing|contrast)\s+(?:the\s+)?(?:two|both)\s+(.{2,80}?)\s*(?:[?.;:]|$)", re.I)
+
+
 def sides(question: str) -> tuple[str, str] | None:
     """The two things compared; a bare first side borrows the second's noun ('the first and the
-    second 2+2' -> 'the first 2+2')."""
+    second 2+2' -> 'the first 2+2'); 'the two OSA grants' are the first and the second."""
+    if m := _TWO.search(question):
+        return f"the first {m.group(1)}", f"the second {m.group(1)}"
     for pattern in _SIDES:
         if m := pattern.search(question):
-            a, b = m.group(1).strip(" ,"), m.group(2).strip(" ,")
-            if not content_words(_ORDINAL.sub("", a)) and _ORDINAL.search(b):
-                a = a + " " + b[_ORDINAL.search(b).end():].strip()  # 'the first' + ' 2+2'
-            elif not content_words(_ORDINAL.sub("", b)) and _ORDINAL.search(a):
-                b = b + " " + a[_ORDINAL.search(a).end():].strip()  # 'the second OSA grant' vs 'the first'
-            elif _elliptic(b, a):
+            a, b = shared_noun(m.group(1).strip(" ,"), m.group(2).strip(" ,"))
+            if _elliptic(b, a):
                 b = _complete(b, a)  # "Tokyo's" -> "Tokyo's reaction to the 2016 arbitral award"
             elif _elliptic(a, b):
                 a = _complete(a, b)
             return a, b
     return None
+
+
+def shared_noun(a: str, b: str) -> tuple[str, str]:
+    """A bare ordinal borrows the other side's noun: 'the first' and 'the second 2+2' -> 'the first 2+2'."""
+    if not content_words(_ORDINAL.sub("", a)) and _ORDINAL.search(b):
+        return a + " " + b[_ORDINAL.search(b).end():].strip(), b
+    if not content_words(_ORDINAL.sub("", b)) and _ORDINAL.search(a):
+        return a, b + " " + a[_ORDINAL.search(a).end():].strip()
+    return a, b
 
 
 def _capitals(text: str) -> set[str]:

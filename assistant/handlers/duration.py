@@ -8,7 +8,7 @@ import re
 
 from assistant.compose import Claim, event_headline
 from assistant.handlers import Context, Draft, register_handler
-from assistant.handlers.compare import sides
+from assistant.handlers.compare import shared_noun
 from assistant.handlers.how_many import how_many
 from assistant.parse import QuestionPart, interval_ends, named_things
 from assistant.verify import span_sentence
@@ -27,7 +27,7 @@ def end_phrases(question: str) -> tuple[str, str] | None:
     ends = interval_ends(question)
     if not ends:
         return None
-    a, b = sides(f"between {ends[0]} and {ends[1]}") or ends
+    a, b = shared_noun(*ends)
     inside = set(_named(a) + _named(b))
     outside = [w for w in _named(question) if w not in inside]
     subject = " ".join(outside or _named(a) or _named(b))
