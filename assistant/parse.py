@@ -42,6 +42,10 @@ _LIST = re.compile(rf"^\s*(list|name|enumerate|give me (?:a|the) list|show me)\b
 _HOW_MANY = re.compile(r"\bhow (many|much|large|big|long)\b|\b(what|which) (number|amount|total|sum|value|size|"
                        r"length|cost|price)\b|\bin total\b|\bnumber of\b|\bhow many times\b", re.I)
 _FIRST = re.compile(r"\b(first|earliest|initial|inaugural)\b", re.I)
+# 'When did X first join Y?' asks for the earliest occasion; 'When was the first 2+2 held?' for the date of
+# a named event.
+_FIRST_OCCASION = re.compile(r"\b(?:did|does|do|has|have|had)\b(?:\s+[\w'-]+){1,4}?\s+(?<!\bthe )(?<!\ba )(?<!\bits )"
+                             r"(?<!\btheir )first\s+(?!time\b)[a-z]+", re.I)
 _LATEST = re.compile(r"\b(latest|most recent|last|newest|final|recent)\b", re.I)
 _WHEN = re.compile(r"^\s*(when|what date|what day|what year|what month|on what date|in what year|in which year|"
                    r"by when|since when)\b|\bwhen (?:was|were|did|does|do|is|had|has)\b|\b(what|which) (date|year|month|day)\b", re.I)
@@ -146,12 +150,47 @@ def interval_ends(question: str) -> tuple[str, str] | None:
     return None
 
 
+_ORDINAL_WORD = re.compile(r"\b(first|second|third|fourth|fifth|last|latest|earlier|later|previous|next|phase\s+\w+)\b",
+                           re.I)
+_PRONOUN = re.compile(r"\b(it|its|they|their|this|that)\b", re.I)
+
+
+def shared_noun(a: str, b: str) -> tuple[str, str]:
+    """A bare ordinal borrows the other side's noun: 'the first' and 'the second 2+2' -> 'the first 2+2'."""
+    if not content_words(_ORDINAL_WORD.sub("", a)) and _ORDINAL_WORD.search(b):
+        return a + " " + b[_ORDINAL_WORD.search(b).end():].strip(), b
+    if not content_words(_ORDINAL_WORD.sub("", b)) and _ORDINAL_WORD.search(a):
+        return a, b + " " + a[_ORDINAL_WORD.search(a).end():].strip()
+    return a, b
+
+
+def named_ends(question: str, a: str, b: str) -> tuple[str, str]:
+    """Two ends of a span, each as a phrase that names its event: a bare ordinal borrows the other's
+    noun, and a pronoun or an unnamed end takes the question's subject ('between the RAA being signed
+    and it taking effect' -> 'RAA taking effect'; 'from signature to …' in 'How long did it take the RAA
+    …' -> 'signature RAA')."""
+    a, b = shared_noun(a, b)
+    inside = set(_names(a) + _names(b))
+    subject = " ".join([w for w in _names(question) if w not in inside] or _names(a) or _names(b))
+    if not subject:
+        return a, b
+    ends = [_PRONOUN.sub(subject, end) for end in (a, b)]
+    return tuple(end if _names(end) or _YEAR_IN.search(end) else f"{end} {subject}" for end in ends)  # a date names its moment
+
+
+_YEAR_IN = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def _names(text: str) -> list[str]:
+    return [w for w in named_things(text) if not w.isdigit()]
+
+
 def _dated_span(question: str) -> bool:
     """'… between 2011 and 2013', 'since March 2022 until 2024': a question about a period between two
     dates asks what the record holds in it, whatever its verb ('what did the relationship look like')."""
     m = _SPAN.search(question)
     ends = [g for g in (m.groups() if m else ()) if g and not re.fullmatch(r"after|since|following", g, re.I)]
-    return bool(ends) and all(re.search(r"\b(?:19|20)\d\d\b", g) for g in ends)
+    return bool(ends) and all(_YEAR_IN.search(g) for g in ends)
 
 
 def answer_type(question: str, query: QueryPlan | None = None, *, yes_no: bool = True) -> str:
@@ -175,8 +214,8 @@ def answer_type(question: str, query: QueryPlan | None = None, *, yes_no: bool =
         return "who"  # 'which ministers …': people, not a timeline list
     if _LIST.search(q):
         return "list"
-    if ((_FIRST.search(q) or _LATEST.search(q)) and not _WHEN.search(q) and not _WHO.search(q) and not _WHERE.search(q)
-            and not _ASKS_WHY.search(q)):
+    if ((_FIRST.search(q) or _LATEST.search(q)) and (not _WHEN.search(q) or _FIRST_OCCASION.search(q))
+            and not _WHO.search(q) and not _WHERE.search(q) and not _ASKS_WHY.search(q)):
         return "first-latest"
     if _WHEN.search(q):
         return "when"

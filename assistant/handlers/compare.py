@@ -9,7 +9,7 @@ from assistant.compose import candidates
 from assistant.handlers import Context, Draft, register_handler
 from assistant.handlers.argument import about_study, argument_sources, attributed
 from assistant.handlers.facts import answer_from, fact
-from assistant.parse import QuestionPart, content_words
+from assistant.parse import QuestionPart, content_words, shared_noun
 
 SIDE_SENTENCES = 3  # each side: its dated line or lead, and what sets it apart
 _SIDES = (
@@ -23,7 +23,6 @@ _SIDES = (
     re.compile(r"^(.{2,80}?)\s+(?:vs\.?|versus)\s+(.{2,80}?)\s*(?:[?.;:]|$)", re.I),
     re.compile(r"\bbetween\s+(.{2,80}?)\s+and\s+(.{2,80}?)\s*(?:[?.;:]|$)", re.I),
 )
-_ORDINAL = re.compile(r"\b(first|second|third|fourth|fifth|last|latest|earlier|later|previous|next|phase\s+\w+)\b", re.I)
 
 
 _TWO = re.compile(r"\b(?:compare|comparing|contrast)\s+(?:the\s+)?(?:two|both)\s+(.{2,80}?)\s*(?:[?.;:]|$)", re.I)
@@ -43,15 +42,6 @@ def sides(question: str) -> tuple[str, str] | None:
                 a = _complete(a, b)
             return a, b
     return None
-
-
-def shared_noun(a: str, b: str) -> tuple[str, str]:
-    """A bare ordinal borrows the other side's noun: 'the first' and 'the second 2+2' -> 'the first 2+2'."""
-    if not content_words(_ORDINAL.sub("", a)) and _ORDINAL.search(b):
-        return a + " " + b[_ORDINAL.search(b).end():].strip(), b
-    if not content_words(_ORDINAL.sub("", b)) and _ORDINAL.search(a):
-        return a, b + " " + a[_ORDINAL.search(a).end():].strip()
-    return a, b
 
 
 def _capitals(text: str) -> set[str]:

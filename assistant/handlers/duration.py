@@ -8,34 +8,15 @@ import re
 
 from assistant.compose import Claim, event_headline
 from assistant.handlers import Context, Draft, register_handler
-from assistant.handlers.compare import shared_noun
 from assistant.handlers.how_many import how_many
-from assistant.parse import QuestionPart, interval_ends, named_things
+from assistant.parse import QuestionPart, interval_ends, named_ends
 from assistant.verify import span_sentence
 from core.dates import INTERVAL_UNITS, format_date, interval, period_bounds
 
-_PRONOUN = re.compile(r"\b(it|its|they|their|this|that)\b", re.I)
-
-
-def _named(text: str) -> list[str]:
-    return [w for w in named_things(text) if not w.isdigit()]
-
-
 def end_phrases(question: str) -> tuple[str, str] | None:
-    """Each end as a phrase that names its event: 'it entering into force' -> 'the RAA entering into
-    force'; 'signature' in 'How long did it take the RAA to go from signature to …' -> 'signature RAA'."""
+    """Each end as a phrase that names its event (``parse.named_ends``)."""
     ends = interval_ends(question)
-    if not ends:
-        return None
-    a, b = shared_noun(*ends)
-    inside = set(_named(a) + _named(b))
-    outside = [w for w in _named(question) if w not in inside]
-    subject = " ".join(outside or _named(a) or _named(b))
-    completed = []
-    for end in (a, b):
-        end = _PRONOUN.sub(subject, end) if subject else end
-        completed.append(end if _named(end) or not subject else f"{end} {subject}")
-    return completed[0], completed[1]
+    return named_ends(question, *ends) if ends else None
 
 
 def unit_asked(question: str, start, end) -> str:

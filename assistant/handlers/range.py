@@ -1,6 +1,7 @@
 """'What happened between X and Y?' (or 'after X and before Y'): every event strictly between the two
 named anchors, both bounds kept. 'Between the first and the second 2+2' shares its noun: the first
-anchor is read as 'the first 2+2'."""
+anchor is read as 'the first 2+2'; 'between the RAA being signed and it taking effect' names the RAA
+at both ends."""
 
 from __future__ import annotations
 
@@ -9,22 +10,16 @@ from dataclasses import replace
 
 from assistant.handlers import Context, Draft, register_handler
 from assistant.handlers.timeline_list import list_draft, timeline_list
-from assistant.parse import QuestionPart, content_words
+from assistant.parse import QuestionPart, named_ends
 
 _BETWEEN = re.compile(r"\bbetween\s+(.{3,80}?)\s+and\s+(.{3,80}?)\s*(?:[?.;]|$)", re.I)
 _AFTER_BEFORE = re.compile(r"\b(?:after|since|following)\s+(.{3,80}?)\s+(?:and\s+)?(?:before|until|up to|prior to)\s+"
                            r"(.{3,80}?)\s*(?:[?.;]|$)", re.I)
-_ORDINAL = re.compile(r"\b(first|second|third|fourth|fifth|last|latest|previous|next)\b", re.I)
 
 
 def anchor_phrases(question: str) -> tuple[str, str] | None:
     m = _BETWEEN.search(question) or _AFTER_BEFORE.search(question)
-    if not m:
-        return None
-    start, end = m.group(1).strip(), m.group(2).strip()
-    if not content_words(_ORDINAL.sub("", start)) and _ORDINAL.search(end):
-        start = _ORDINAL.sub(_ORDINAL.search(start).group(1) if _ORDINAL.search(start) else "", end, count=1)
-    return start, end
+    return named_ends(question, m.group(1).strip(), m.group(2).strip()) if m else None
 
 
 def _date_phrase(phrase: str) -> str | None:
