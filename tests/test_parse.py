@@ -40,6 +40,8 @@ HISTORY = (Turn("user", "What is the study's main argument?"),
     ("Why did Japan relax its arms export rules?", "reason"),
     ("How did the two navies work together between 2015 and 2017?", "range"),  # a span of years is a period
     ("Which PM opened the Manila talks?", "who"),
+    ("When did the JGSDF first train in the Philippines?", "first-latest"),  # the earliest occasion
+    ("When was the first 2+2 held?", "when"),  # the date of a named event
 ])
 def test_answer_types(question, kind):
     assert parse(question).answer_type == kind
@@ -87,6 +89,9 @@ def test_between_anchors_share_their_noun():
         "the first 2+2 meeting", "the second 2+2 meeting")
     assert sides("Compare the first and the second 2+2.") == ("the first 2+2", "the second 2+2")
     assert sides("How did Beijing's reaction to the award differ from Tokyo's?")[1] == "Tokyo's reaction to the award"
+    assert anchor_phrases("What happened between the RAA being signed and it taking effect?") == (
+        "the RAA being signed", "RAA taking effect")
+    assert anchor_phrases("What ships called at Subic between 2016 and 2019?") == ("2016", "2019")
     assert sides("Compare the first and second 2+2: where were they held?") == ("the first 2+2", "second 2+2")
     assert sides("Compare the two OSA grants.") == ("the first OSA grants", "the second OSA grants")
 
