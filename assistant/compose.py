@@ -27,7 +27,9 @@ _DANGLING = re.compile(r"^(this|these|that|those|it|its|they|their|them|such|he|
                        r"taken together)\b[ ,]", re.I)
 _SELF_DESCRIPTION = re.compile(r"\b(this|the) (?:(?:concluding|opening|present|current) )?(chapter|section|digest)\b|"
                                r"\bchapter \d(?:\.\d)? (?:surveys|covers|describes|sets out|reviews|traces)\b|"
-                               r"\b(?:record|sections?|list|table) (?:below|above)\b", re.I)
+                               r"\b(?:record|sections?|list|table) (?:below|above)\b|"
+                               r"^(?:two|three|four|several) points\b[^:]*$", re.I)  # 'Two points … are relevant.'; not 'Three points: …'
+
 
 
 @dataclass(frozen=True)

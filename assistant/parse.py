@@ -75,8 +75,9 @@ _ARGUMENT = re.compile(r"\b(study|author|authors|report|thesis|paper)\b.*\b(argu
                        r"\b(argue|argues|argument|conclude|concludes|conclusion|policy implications?|recommend\w*|"
                        r"quasi-alliance|quasi alliance|prospects?|outlook)\b", re.I)
 ABOUT_STUDY = re.compile(r"\b(the|this) (study|report|author|authors|paper|thesis)\b|\bstudy'?s\b|\bthe author'?s\b", re.I)
-_DEFINITION = re.compile(r"^\s*(what|who) (is|are|was|were) (?:the |an? )?[\w\s'+().-]{1,60}\?*\s*$|\bdefin(e|ition)\b|"
-                         r"\bwhat does .{2,60} (mean|stand for|refer to)\b|\bmeaning of\b|\bwhat is meant by\b", re.I)
+_DEFINITION = re.compile(r"^\s*(what|who)(?: (is|are|was|were)|'s) (?:the |an? )?[\w\s'+().-]{1,60}\?*\s*$|\bdefin(e|ition)\b|"
+                         r"\bwhat does .{2,60} (mean|stand for|refer to|do|cover|provide for)\b|\bmeaning of\b|"
+                         r"\bwhat is meant by\b", re.I)
 
 # A follow-up leans on the conversation: it opens with a connective or is an ellipsis, or it refers
 # back with a pronoun while naming nothing of its own for the pronoun to point at.

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from assistant.anchors import resolve_event, resolve_time
 from assistant.catalog import Catalog
 from assistant.compose import Claim
-from assistant.handlers import handler_for
+from assistant.handlers import Draft, handler_for
 from assistant.llm import BACKENDS, LLMBackend, make_backend
 from assistant.parse import ParsedQuestion
 from assistant.query import QueryPlan, expand
@@ -116,7 +116,13 @@ class Assistant:
         return AskContext(self, parsed, retrieved, filters)
 
     def _compose(self, question: str, parsed: ParsedQuestion, ctx: "AskContext") -> Answer:
-        drafts = [handler_for(part.answer_type)(ctx, part) for part in parsed.parts]
+        drafts: list[Draft] = []
+        dated: frozenset[str] = frozenset()  # the items earlier 'when' parts led with: two dates asked are two moments
+        for part in parsed.parts:
+            draft = handler_for(part.answer_type)(replace(ctx, answered=dated if part.answer_type == "when" else frozenset()), part)
+            if part.answer_type == "when" and draft.claims and draft.claims[0].sources:
+                dated |= {draft.claims[0].sources[0].ref}
+            drafts.append(draft)
         claims: list[Claim] = []
         for draft in drafts:
             claims += [c for c in draft.claims if c.text not in {x.text for x in claims}]
@@ -176,6 +182,7 @@ class AskContext:
     parsed: ParsedQuestion
     retrieved: list[Source]
     filters: RetrievalFilters
+    answered: frozenset[str] = frozenset()  # what earlier parts of the same type answered with
 
     @property
     def table(self) -> DocumentTable:

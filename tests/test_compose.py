@@ -13,8 +13,10 @@ def chapter(text: str, ref: str = "3") -> Source:
 
 def test_signposts_of_the_digest_are_never_answer_sentences():
     source = chapter("The record below shows how the partners handled transitions. The concluding chapter draws "
-                     "the findings together. Tokyo and Manila held their first 2+2 in April 2022.")
-    assert [c.text for c in candidates([source])] == ["Tokyo and Manila held their first 2+2 in April 2022."]
+                     "the findings together. Two points in the record matter here. Tokyo and Manila held their "
+                     "first 2+2 in April 2022. Three points stand out: the RAA, OSA and the 2+2.")
+    assert [c.text for c in candidates([source])] == ["Tokyo and Manila held their first 2+2 in April 2022.",
+                                                      "Three points stand out: the RAA, OSA and the 2+2."]
 
 
 def test_breadth_prefers_a_new_fact_to_a_restatement_of_the_lead():

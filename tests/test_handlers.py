@@ -38,6 +38,11 @@ def test_compound_question_answers_both_parts_in_order(assistant):
     assert {RAA_SIGNED, RAA_IN_FORCE} <= {c.source.ref for c in answer.citations}
 
 
+def test_two_dates_asked_in_one_question_are_two_moments(assistant):
+    answer = assistant.ask("When did Manila start its UNCLOS case against China, and when did the tribunal rule?")
+    assert "22 January 2013" in answer.answer and "12 July 2016" in answer.answer
+
+
 def test_a_self_contained_question_after_a_history_is_answered_as_asked(assistant):
     history = [Turn("user", "What is the study's main argument?"), Turn("assistant", "A quasi-alliance [1].")]
     answer = assistant.ask("When was the RAA signed and when did it enter into force?", history)

@@ -42,6 +42,8 @@ HISTORY = (Turn("user", "What is the study's main argument?"),
     ("Which PM opened the Manila talks?", "who"),
     ("When did the JGSDF first train in the Philippines?", "first-latest"),  # the earliest occasion
     ("When was the first 2+2 held?", "when"),  # the date of a named event
+    ("What's an OSA grant?", "definition"),
+    ("What does the RAA do?", "definition"),
 ])
 def test_answer_types(question, kind):
     assert parse(question).answer_type == kind

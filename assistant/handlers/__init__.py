@@ -36,6 +36,9 @@ class Context(Protocol):
     filters: RetrievalFilters  # the user's filters with the question's own period
     table: DocumentTable
     persons: frozenset[str]  # people named among the timeline's actors, and their surnames
+    # Items earlier 'when' parts of a compound question led with: 'when was X launched, and when did the
+    # tribunal rule' asks two moments, so the second date is not the first again.
+    answered: frozenset[str]
 
     def search(self, text: str, filters: RetrievalFilters | None = None, top_k: int | None = None) -> list[Source]: ...
 

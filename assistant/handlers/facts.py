@@ -37,7 +37,8 @@ def part_sources(ctx: Context, part: QuestionPart) -> list[Source]:
     searches for itself, since its subject may differ ('who signed it and when did it take effect')."""
     if len(ctx.parsed.parts) == 1:
         return ctx.retrieved
-    return ctx.search(part.text, ctx.filters)
+    found = ctx.search(part.text, ctx.filters)
+    return [s for s in found if s.ref not in ctx.answered] or found
 
 
 @register_handler("fact")
