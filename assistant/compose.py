@@ -144,7 +144,8 @@ def select(pool: list[Candidate], relevance: Relevance, *, budget: int,
     chosen: list[Candidate] = []
     _add(chosen, lead, pool)
     floor = 0.0 if whole_items else relevance(lead) / 2
-    rest = [c for c in scored if relevance(c) >= floor]
+    # A sentence that leans on the lead ('Its forecast rests on …') carries the lead's thought on.
+    rest = [c for c in scored if relevance(c) >= floor or _continues(c, lead)]
     while len(chosen) < budget:
         taken = {x.key for x in chosen}
         said = set().union(*(x.words for x in chosen))
@@ -170,6 +171,10 @@ def _predecessor(c: Candidate, pool: list[Candidate]) -> Candidate | None:
         if other.source is c.source and other.position == c.position - 1:
             return other
     return None
+
+
+def _continues(c: Candidate, lead: Candidate) -> bool:
+    return c.dangling and c.source is lead.source and c.position == lead.position + 1
 
 
 def _needs_context(c: Candidate, pool: list[Candidate]) -> bool:

@@ -33,6 +33,16 @@ def test_breadth_prefers_a_new_fact_to_a_restatement_of_the_lead():
     assert by_breadth[1].text == new_fact  # ... breadth states what the lead did not
 
 
+def test_the_sentence_carrying_the_lead_on_comes_with_it_however_few_question_words_it_has():
+    lead_text = "The study expects the relationship to keep deepening while present conditions hold."
+    carried = "Its forecast rests on structural conditions, a shared ally and a shared threat."
+    other = "Japan and the Philippines signed the RAA in 2024."
+    pool = candidates([chapter(f"{lead_text} {carried}"), chapter(other, ref="5")],
+                      {"3": [(lead_text, 0.9), (carried, 0.2)], "5": [(other, 0.3)]})
+    chosen = select(pool, Relevance(["study", "expect", "deepen"], pool), budget=3)
+    assert [c.text for c in chosen][:2] == [lead_text, carried]
+
+
 def test_a_span_is_verified_from_the_dates_the_sentence_states():
     from assistant.verify import check_sentence
 
