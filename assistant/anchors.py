@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 
-from assistant.query import QueryPlan, expand
+from assistant.query import GLOSSARY, QueryPlan, expand
 from assistant.retrieval import HybridRetriever, RetrievalFilters
 from core.model import Source
 from core.text import tokens
@@ -18,7 +18,8 @@ _ORDINALS = {"first", "second", "third", "fourth", "fifth", "sixth"}
 def resolve_event(retriever: HybridRetriever, phrase: str, threshold: float,
                   exclude: frozenset[str] = frozenset()) -> Source | None:
     """The timeline event a phrase names ("the RAA was signed", "the second 2+2"). Among
-    events about as close as the best, an ordinal in the phrase must match the title; otherwise
+    events about as close as the best, an ordinal or an acronym ('2+2') in the phrase must match the
+    title; otherwise
     the one whose title shares most words wins, then the closer match ('agree to work toward a first
     2+2' is not the first 2+2), then the earlier (anniversaries come later than their event). A year
     in the phrase picks among events of that year; ``exclude`` names events already taken. None when
@@ -34,11 +35,18 @@ def resolve_event(retriever: HybridRetriever, phrase: str, threshold: float,
     wanted = set(tokens(expand(phrase)))
     ordinals = wanted & _ORDINALS
 
-    def rank(s: Source):  # ordinals and title words first, then the closer match, then the earlier
+    acronyms = {short for short in GLOSSARY if _names(short, phrase)}
+
+    def rank(s: Source):  # ordinals, acronyms and title words first, then the closer match, then the earlier
         title = set(tokens(s.title))
-        return (-3 * len(ordinals & title) - len((wanted - _ORDINALS) & title), -s.similarity, s.date or "")
+        exact = len(ordinals & title) + sum(_names(short, s.title) for short in acronyms)  # each names one thing
+        return (-3 * exact - len((wanted - _ORDINALS) & title), -s.similarity, s.date or "")
 
     return min((h for h in hits if h.similarity >= best - 0.15), key=rank)
+
+
+def _names(short: str, text: str) -> bool:
+    return bool(re.search(rf"(?<![\w+]){re.escape(short)}s?(?![\w+])", text))
 
 
 def resolve_time(filters: RetrievalFilters, query: QueryPlan,

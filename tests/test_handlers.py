@@ -38,6 +38,10 @@ def test_compound_question_answers_both_parts_in_order(assistant):
     assert {RAA_SIGNED, RAA_IN_FORCE} <= {c.source.ref for c in answer.citations}
 
 
+def test_an_acronym_names_its_event(assistant):
+    assert assistant.resolve_event("the first 2+2 meetings").ref == "2022-04-09-first-2plus2"  # not the first four-way
+
+
 def test_two_dates_asked_in_one_question_are_two_moments(assistant):
     answer = assistant.ask("When did Manila start its UNCLOS case against China, and when did the tribunal rule?")
     assert "22 January 2013" in answer.answer and "12 July 2016" in answer.answer
