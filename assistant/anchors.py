@@ -19,9 +19,8 @@ def resolve_event(retriever: HybridRetriever, phrase: str, threshold: float,
                   exclude: frozenset[str] = frozenset()) -> Source | None:
     """The timeline event a phrase names ("the RAA was signed", "the second 2+2"). Among
     events about as close as the best, an ordinal or an acronym ('2+2') in the phrase must match the
-    title; otherwise
-    the one whose title shares most words wins, then the closer match ('agree to work toward a first
-    2+2' is not the first 2+2), then the earlier (anniversaries come later than their event). A year
+    title; otherwise the one whose title shares most words wins, then the closer match ('agree to work
+    toward a first 2+2' is not the first 2+2), then the earlier (anniversaries come later). A year
     in the phrase picks among events of that year; ``exclude`` names events already taken. None when
     no event comes as close as ``threshold``."""
     hits = retriever.search(expand(phrase), RetrievalFilters(kinds=("event",)), top_k=8)
