@@ -20,8 +20,10 @@ ANSWER_TYPES = ("premise", "duration", "compare", "range", "list", "how-many", "
 # Each rule names the answer type a question asks for; the first that matches wins, so the more
 # specific shapes (a yes/no premise, a comparison, a span between two events) come first.
 _YES_NO = re.compile(r"^\s*(is|are|was|were|did|does|do|has|have|had|can|could|will|would|should|isn'?t|wasn'?t|"
-                     r"didn'?t|doesn'?t|hasn'?t|haven'?t)\b|\b(right|correct|true|is that so|no)\s*\?\s*$|"
-                     r",\s*(?:is|was|are|were|did|does|do|has|have|had|will|can)(?:n'?t)?\s+(?:it|she|he|they|there|"
+                     r"didn'?t|doesn'?t|hasn'?t|haven'?t)\b|\b(right|correct|true|is that so|no|yeah|yes|eh)\s*\?\s*$|"
+                     r",?\s*\b(?:is|was|are|were|did|does|do|has|have|had|will|can)n'?t\s+(?:it|she|he|they|there|"
+                     r"that|this|we|you)\s*\??\s*$|"  # 'wasn't it', with or without its question mark
+                     r",\s*(?:is|was|are|were|did|does|do|has|have|had|will|can)\s+(?:it|she|he|they|there|"
                      r"that|this|we|you)\s*\?\s*$|^\s*(is it true|it is true|am i right|true or false)\b", re.I)
 _COMPARE = re.compile(r"\b(compare|compared|comparison|differ|differs|differed|difference|differences|versus|vs\.?|"
                       r"contrast|side by side|similarities|how (?:is|was|were|are) .+ different)\b", re.I)

@@ -43,6 +43,8 @@ HISTORY = (Turn("user", "What is the study's main argument?"),
     ("When did the JGSDF first train in the Philippines?", "first-latest"),  # the earliest occasion
     ("When was the first 2+2 held?", "when"),  # the date of a named event
     ("What's an OSA grant?", "definition"),
+    ("the first 2+2 was held in manila wasn't it", "premise"),  # a tag question without its question mark
+    ("the TC-90s came from the JMSDF, yeah?", "premise"),
     ("What does the RAA do?", "definition"),
 ])
 def test_answer_types(question, kind):
