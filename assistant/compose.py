@@ -8,6 +8,7 @@ comes with the sentence it refers to, and a chapter's description of itself is n
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Callable
@@ -85,6 +86,11 @@ def candidates(sources: list[Source], semantic: dict[str, list[tuple[str, float]
     return out
 
 
+@functools.lru_cache(maxsize=4096)  # an event's words, read once per process rather than per question
+def _item_words(text: str) -> frozenset[str]:
+    return _words(text)
+
+
 def _words(text: str) -> frozenset[str]:
     """A sentence's words, an acronym and its long form standing for each other ('RAA')."""
     return frozenset(tokens(expand(text)))
@@ -114,7 +120,8 @@ class Relevance:
         """For choosing the lead: the sentence's relevance plus how squarely its item is about the
         question (its title's coverage), so 'Who signed the RAA?' leads from the signing, not from a
         ratification sentence that happens to repeat the question's words."""
-        return self(c) + self.coverage(_words(c.source.title))
+        item = c.source.title + (" " + c.source.text if c.source.kind == "event" else "")
+        return self(c) + self.coverage(_item_words(item))
 
 
 _FACT = re.compile(r"\b\d[\d,.]*\b|\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*\b")
