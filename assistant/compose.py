@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from assistant.query import expand
-from core.model import Source, event_summary
+from core.model import Source, event_summary, person_name, surname
 from core.model import event_headline as headline_of
 from core.text import sentences, tokens
 
@@ -226,7 +226,28 @@ def ordered(chosen: list[Candidate]) -> list[Candidate]:
 
 
 def claims_of(chosen: list[Candidate]) -> list[Claim]:
-    return [Claim(c.text, (c.source,)) for c in ordered(chosen)]
+    return in_full([Claim(c.text, (c.source,)) for c in ordered(chosen)])
+
+
+def in_full(claims: list[Claim]) -> list[Claim]:
+    """Each person the answer names by surname alone is named in full the first time, from the cited
+    events' actors ('Kishida becomes …' -> 'Fumio Kishida becomes …'): the answer says who, not which
+    surname. A surname already after its given names, or before another name, is left as it is."""
+    done: set[str] = set()
+    out = []
+    for claim in claims:
+        text = claim.text
+        for person in (a for s in claim.sources for a in s.actors if person_name(a) and a not in done):
+            last = surname(person)
+            given = person[:person.find(last)].strip()
+            m = re.search(rf"\b{re.escape(last)}\b(?!\s+[A-Z])", text)
+            if not given or not m:
+                continue
+            done.add(person)
+            if not text[:m.start()].rstrip().endswith(given):
+                text = f"{text[:m.start()]}{given} {text[m.start():]}"
+        out.append(Claim(text, claim.sources))
+    return out
 
 
 def opens_with_reference(sentence: str) -> bool:

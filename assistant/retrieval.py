@@ -5,7 +5,6 @@ timeline questions (lists, date ranges) read directly instead of relying on simi
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -13,15 +12,11 @@ from llama_index.core.retrievers import BaseRetriever
 from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
 from core.metadata import source_from_record
-from core.model import Source
+from core.model import Source, person_name, surname
 from index.embedding import Embedder
 from index.lexical import LexicalIndex
 from index.serving import ServingSnapshot
 
-_INSTITUTION = re.compile(r"\b(Japan|Philippines?|China|United|States|Ministry|Department|Force|Forces|Guard|Navy|"
-                          r"Army|Agency|Council|Senate|Diet|House|Office|Bank|Corporation|Industries|Group|"
-                          r"Association|Union|Command|Fleet|Brigade|Marine|Marines|Defense|Defence|ASEAN|Government|"
-                          r"Embassy|Committee|Cabinet|Kingdom|Australia|Vietnam|Indonesia|Malaysia|Korea|India)\b")
 _RRF_K = 60  # the usual constant from Cormack et al.; damps the head of each ranking
 _ID_PAGE = 5000  # ids per `collection.get`: far below SQLite's variable limit, which a 100k get exceeds
 
@@ -117,12 +112,10 @@ class DocumentTable:
         names: set[str] = set()
         for s in self.sources:
             for actor in s.actors:
-                words = actor.replace(".", "").split()
-                if len(words) >= 2 and all(w[:1].isupper() for w in words) and not _INSTITUTION.search(actor):
+                if person_name(actor):
                     names.add(actor)
-                    surname = next((w for w in reversed(words) if w not in ("Jr", "Sr", "III", "II")), "")
-                    if len(surname) >= 3:
-                        names.add(surname)
+                    if len(surname(actor)) >= 3:
+                        names.add(surname(actor))
         return frozenset(names)
 
     def mask(self, filters: RetrievalFilters) -> np.ndarray:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
@@ -41,6 +42,23 @@ EVENT_CATEGORIES = (
 # How well an event's facts are supported: high = an official page or two independent pages agree;
 # medium = one non-official page; low = the sources conflict (the event's note says how).
 CONFIDENCE_LEVELS = ("high", "medium", "low")
+
+
+_INSTITUTION = re.compile(r"\b(Japan|Philippines?|China|United|States|Ministry|Department|Force|Forces|Guard|Navy|"
+                          r"Army|Agency|Council|Senate|Diet|House|Office|Bank|Corporation|Industries|Group|"
+                          r"Association|Union|Command|Fleet|Brigade|Marine|Marines|Defense|Defence|ASEAN|Government|"
+                          r"Embassy|Committee|Cabinet|Kingdom|Australia|Vietnam|Indonesia|Malaysia|Korea|India)\b")
+_SUFFIXES = ("Jr", "Sr", "III", "II")
+
+
+def person_name(actor: str) -> bool:
+    """An actor who is a person: two or more capitalised words, no institution or country."""
+    words = actor.replace(".", "").split()
+    return len(words) >= 2 and all(w[:1].isupper() for w in words) and not _INSTITUTION.search(actor)
+
+
+def surname(person: str) -> str:
+    return next((w for w in reversed(person.replace(".", "").split()) if w not in _SUFFIXES), "")
 
 
 def event_headline(date: str, title: str) -> str:

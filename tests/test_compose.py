@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.compose import Relevance, candidates, select
+from assistant.compose import Claim, Relevance, candidates, in_full, select
 from core.model import Source
 
 
@@ -41,6 +41,16 @@ def test_the_sentence_carrying_the_lead_on_comes_with_it_however_few_question_wo
                       {"3": [(lead_text, 0.9), (carried, 0.2)], "5": [(other, 0.3)]})
     chosen = select(pool, Relevance(["study", "expect", "deepen"], pool), budget=3)
     assert [c.text for c in chosen][:2] == [lead_text, carried]
+
+
+def test_a_person_is_named_in_full_the_first_time():
+    event = Source(kind="event", ref="e", chapter="4.2", date="2023-11-04", title="Kishida addresses Congress",
+                   text="Kishida spoke.", actors=["Fumio Kishida", "Teodoro Locsin Jr.", "Gilberto Teodoro",
+                                                  "Philippine Coast Guard"])
+    claims = in_full([Claim("Kishida addressed Congress with Teodoro Locsin present.", (event,)),
+                      Claim("Kishida returned to Tokyo.", (event,))])
+    assert [c.text for c in claims] == ["Fumio Kishida addressed Congress with Teodoro Locsin present.",
+                                        "Kishida returned to Tokyo."]  # once; not 'Gilberto Teodoro Locsin'
 
 
 def test_a_span_is_verified_from_the_dates_the_sentence_states():
