@@ -86,13 +86,14 @@ _DEFINITION = re.compile(r"^\s*(what|who)(?: (is|are|was|were)|'s) (?:the |an? )
 _CONNECTIVE = re.compile(r"^\s*(and|also|what about|how about|then|so|but|plus|same for|and what about|ok(?:ay)?,?\s+and)\b", re.I)
 _BACK_REFERENCE = re.compile(r"\b(it|its|they|them|their|theirs|this|that|these|those|he|she|him|her|his|there|"
                              r"the same|the other|the others|one|ones|former|latter)\b", re.I)
-# The parties themselves, named in almost every question; they give a pronoun nothing to point at.
 # The sides of the study's story, each named in several ways: its two countries and the two powers
 # around them.
 SIDES = (frozenset(tokens("Japan Japanese Tokyo")), frozenset(tokens("Philippines Philippine Filipino Manila")),
          frozenset(tokens("China Chinese Beijing")), frozenset(tokens("United States US America American Washington")))
 HOSTS = SIDES[0] | SIDES[1]
-PARTIES = frozenset().union(*SIDES) | frozenset(tokens("study report"))
+PARTIES = frozenset().union(*SIDES) | frozenset(tokens("study report"))  # named in almost every question
+# Roles a question asks about, not things it names: 'which earlier Japanese PM did he …' still leans on 'he'.
+_ROLES = frozenset(tokens("PM President Premier Minister Secretary Ambassador Spokesperson", keep_stopwords=True))
 
 _WH_SPLIT = re.compile(r"\s*(?:,|;)?\s+and\s+(?=(?:when|where|who|whom|what|which|how|why|did|was|were|is|are|has|have|"
                        r"does|do)\b)|\?\s+(?=\S)", re.I)
@@ -282,8 +283,8 @@ def depends_on_history(question: str) -> bool:
     if not _BACK_REFERENCE.search(question):
         return len(content_words(question)) == 0  # "When?" "Why?"
     before = question[: _BACK_REFERENCE.search(question).start()]
-    own = [t for w in named_things(before) for t in tokens(w) if t not in PARTIES]
-    return not own  # "Who signed it?", "How did China react to it?"; not "When was the RAA signed and when did it …"
+    own = [t for w in named_things(before) for t in tokens(w) if t not in PARTIES and t not in _ROLES and not t.isdigit()]
+    return not own  # "Who signed it?", "How did the 2019 version differ from it?"; not "When was the RAA signed and when did it …"
 
 
 def standalone(question: str, history: tuple[Turn, ...] | list[Turn]) -> tuple[str, str]:

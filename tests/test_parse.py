@@ -75,7 +75,9 @@ def test_a_self_contained_question_is_never_rewritten_after_a_history():
 
 
 @pytest.mark.parametrize("question", ["And when did it enter into force?", "Who signed it?",
-                                      "How did China react to it?", "What about the second one?", "Why?"])
+                                      "How did China react to it?", "What about the second one?", "Why?",
+                                      "How did the 2024 version differ from it?",  # a year names no referent
+                                      "Which earlier Japanese PM did he quote?"])  # nor does a role
 def test_follow_ups_are_read_with_the_history(question):
     history = (Turn("user", "When was the Reciprocal Access Agreement signed?"), Turn("assistant", "8 July 2024 [1]."))
     parsed = parse(question, history)
