@@ -38,6 +38,11 @@ def test_compound_question_answers_both_parts_in_order(assistant):
     assert {RAA_SIGNED, RAA_IN_FORCE} <= {c.source.ref for c in answer.citations}
 
 
+def test_the_two_ends_of_a_range_are_two_events(assistant):
+    answer = assistant.ask("What happened between the RAA being signed and it taking effect?")
+    assert answer.answer_type == "list" and "6 June 2025" in answer.answer  # the Diet's approval, between the two
+
+
 def test_an_acronym_names_its_event(assistant):
     assert assistant.resolve_event("the first 2+2 meetings").ref == "2022-04-09-first-2plus2"  # not the first four-way
 

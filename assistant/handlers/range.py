@@ -31,7 +31,8 @@ def _date_phrase(phrase: str) -> str | None:
 def between(ctx: Context, part: QuestionPart) -> Draft:
     phrases = anchor_phrases(part.text)
     if phrases and not any(_date_phrase(p) for p in phrases):  # years are the plan's inclusive range
-        events = [ctx.resolve_event(p) for p in phrases]
+        first = ctx.resolve_event(phrases[0])
+        events = [first, ctx.resolve_event(phrases[1], exclude=frozenset({first.ref} if first else ()))]  # two ends, two events
         bounds = [e.date if e else None for e in events]
         if all(bounds) and bounds[0] < bounds[1]:
             filters = replace(ctx.filters, kinds=("event",), after=bounds[0], before=bounds[1],
