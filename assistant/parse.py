@@ -29,6 +29,8 @@ _COMPARE = re.compile(r"\b(compare|compared|comparison|differ|differs|differed|d
                       r"contrast|side by side|similarities|how (?:is|was|were|are) .+ different)\b", re.I)
 _HAPPENED = re.compile(r"\b(happen\w*|occur\w*|took place|take place|events?|milestones?|developments?|"
                        r"went on|was done|were done|followed)\b", re.I)
+_HAPPENING_IN = re.compile(r"\b(?:happen\w*|occur\w*|took place|take place)\s+(?:in|during)\s+(?:(?:early|late|mid)[- ])?"
+                           r"(?:\w+\s+)?(?:19|20)\d\d\b", re.I)
 _SPAN = re.compile(r"\bbetween\s+(?!japan\b|the philippines\b|tokyo\b|manila\b)(.{3,80}?)\s+and\s+(.{3,80}?)\s*(?:[?.;]|$)"
                    r"|\b(after|since|following)\s+(.{3,80}?)\s+(?:and\s+)?(?:before|until|up to)\s+(.{3,80}?)\s*(?:[?.;]|$)",
                    re.I)
@@ -212,6 +214,8 @@ def answer_type(question: str, query: QueryPlan | None = None, *, yes_no: bool =
         return "compare"
     if (_HAPPENED.search(q) and (_SPAN.search(q) or (query.anchors and query.has_time))) or _dated_span(q):
         return "range"
+    if _HAPPENING_IN.search(q) and re.match(r"^\s*(what|which)\b", q, re.I):
+        return "list"  # 'what trilateral firsts happened in June 2023?': the record's events in that period
     if ABOUT_STUDY.search(q):
         return "argument"  # what the study says, whatever the shape: its questions, its reasons, its period
     if _WHO.search(q) and re.match(r"^\s*(which|who)\b", q, re.I):

@@ -45,6 +45,8 @@ HISTORY = (Turn("user", "What is the study's main argument?"),
     ("What's an OSA grant?", "definition"),
     ("the first 2+2 was held in manila wasn't it", "premise"),  # a tag question without its question mark
     ("the TC-90s came from the JMSDF, yeah?", "premise"),
+    ("What four-way firsts happened in June 2023?", "list"),  # events in a period, whatever their kind
+    ("What did the 2015 Development Cooperation Charter make possible?", "reason"),  # a year naming a thing
     ("What does the RAA do?", "definition"),
 ])
 def test_answer_types(question, kind):
