@@ -102,6 +102,10 @@ def test_between_anchors_share_their_noun():
     assert anchor_phrases("What ships called at Subic between 2016 and 2019?") == ("2016", "2019")
     assert sides("Compare the first and second 2+2: where were they held?") == ("the first 2+2", "second 2+2")
     assert sides("Compare the two OSA grants.") == ("the first OSA grants", "the second OSA grants")
+    assert sides("How was the first bilateral MCA different from the first four-nation MCA?") == (
+        "the first bilateral MCA", "the first four-nation MCA")
+    assert sides("Phase I vs Phase II vs Phase III of the ship project - how do they compare?") == (
+        "Phase I of the ship project", "Phase II of the ship project", "Phase III of the ship project")
 
 
 def test_an_ordinal_ellipsis_takes_the_previous_question_with_the_new_ordinal():

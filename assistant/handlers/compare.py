@@ -1,4 +1,4 @@
-"""Comparisons: two events, agreements or periods side by side, each side answered from its own
+"""Comparisons: two (or more) events, agreements or periods side by side, each side answered from its own
 search ('the first and the second 2+2', 'Phase I and Phase II of the vessel project')."""
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ _SIDES = (
     re.compile(r"\bdifferences?\s+between\s+(.{2,80}?)\s+and\s+(.{2,80}?)\s*(?:[?.;:]|$)", re.I),
     re.compile(r"\bhow (?:did|does|do|is|was|were|are)\s+(.{2,80}?)\s+(?:differ|compare|contrast)\s+(?:from|to|with)\s+"
                r"(.{2,80}?)\s*(?:[?.;:]|$)", re.I),
+    re.compile(r"\bhow (?:did|does|do|is|was|were|are)\s+(.{2,80}?)\s+(?:different|distinct)\s+(?:from|to|than)\s+"
+               r"(.{2,80}?)\s*(?:[?.;:]|$)", re.I),
     re.compile(r"^(.{2,80}?)\s+(?:vs\.?|versus)\s+(.{2,80}?)\s*(?:[?.;:]|$)", re.I),
     re.compile(r"\bbetween\s+(.{2,80}?)\s+and\s+(.{2,80}?)\s*(?:[?.;:]|$)", re.I),
 )
@@ -28,11 +30,20 @@ _SIDES = (
 _TWO = re.compile(r"\b(?:compare|comparing|contrast)\s+(?:the\s+)?(?:two|both)\s+(.{2,80}?)\s*(?:[?.;:]|$)", re.I)
 
 
-def sides(question: str) -> tuple[str, str] | None:
-    """The two things compared; a bare first side borrows the second's noun ('the first and the
-    second 2+2' -> 'the first 2+2'); 'the two OSA grants' are the first and the second."""
+_MANY = re.compile(r"^(.{2,60}?)\s+(?:vs\.?|versus)\s+(.{2,60}?)(?:\s+(?:vs\.?|versus)\s+(.{2,60}?))+\s*(?:[?.;:\-–]|$)", re.I)
+
+
+def sides(question: str) -> tuple[str, ...] | None:
+    """The things compared, usually two; a bare first side borrows the second's noun ('the first and
+    the second 2+2' -> 'the first 2+2'); 'the two OSA grants' are the first and the second; 'Phase I vs
+    Phase II vs Phase III' are three."""
     if m := _TWO.search(question):
         return f"the first {m.group(1)}", f"the second {m.group(1)}"
+    if _MANY.search(question):
+        head = re.split(r"\s*[?.;:–]|\s+-\s+", question, maxsplit=1)[0]
+        named = [p.strip(" ,") for p in re.split(r"\s+(?:vs\.?|versus)\s+", head, flags=re.I)]
+        fullest = max(named, key=lambda p: len(content_words(p)))
+        return tuple(_complete(p, fullest) if _BARE_SIDE.search(p) and p != fullest else p for p in named)
     for pattern in _SIDES:
         if m := pattern.search(question):
             a, b = shared_noun(m.group(1).strip(" ,"), m.group(2).strip(" ,"))
@@ -46,6 +57,11 @@ def sides(question: str) -> tuple[str, str] | None:
 
 def _capitals(text: str) -> set[str]:
     return {w.strip("'s") for w in re.findall(r"\b[A-Z][\w'-]*", text)}
+
+
+# In a list of sides, one that is only a possessor, a phase, a year or an ordinal leaves its noun to the
+# fullest side ('Phase I vs Phase II vs Phase III of the ship programme').
+_BARE_SIDE = re.compile(r"'s?$|^(?:the\s+)?(?:phase\s+\w+|(?:19|20)\d\d|first|second|third|fourth|fifth|latest|last)$", re.I)
 
 
 def _elliptic(short: str, full: str) -> bool:
