@@ -351,7 +351,10 @@ def _claimed_values(question: str) -> tuple[str, ...]:
 def parse(question: str, history: tuple[Turn, ...] | list[Turn] = ()) -> ParsedQuestion:
     text, context = standalone(question, history)
     query = plan(text)
-    kind = answer_type(text, query)
+    # The question's own words give its shape; the carried context only its subject ('What did they agree
+    # at that meeting (first 2+2)?' asks what was agreed, not for a first) unless the referent is the study.
+    asked = text if not context or ABOUT_STUDY.search(context) else text.replace(f" ({context})", "")
+    kind = answer_type(asked, query)
     if kind == "premise":  # its years and figures are claims to check, not a period to search in
         query = replace(query, year_from=None, year_to=None, on=None, after=None, before=None)
     elif kind == "argument":  # the study's framing of a period ('why start in 2016?') is not a filter

@@ -86,6 +86,12 @@ def test_follow_ups_are_read_with_the_history(question):
     assert parsed.rewritten and "Reciprocal Access Agreement" in parsed.text and parsed.context
 
 
+def test_a_follow_up_keeps_its_own_shape_whatever_its_context_says():
+    history = (Turn("user", "When was the first Japan-Philippines 2+2 held?"), Turn("assistant", "9 April 2022 [1]."))
+    parsed = parse("What did they agree on at that meeting?", history)
+    assert parsed.rewritten and "first" in parsed.text and parsed.answer_type != "first-latest"
+
+
 def test_premise_values_are_claims_not_a_period():
     parsed = parse("The RAA was signed in 1999, right?")
     assert parsed.claimed == ("1999",)
