@@ -39,7 +39,7 @@ EVENT_KINDS = ("exercises|drills|meetings|summits|visits|talks|agreements|deals|
                "equipment|"
                "clashes|confrontations|events|milestones|developments|steps|port calls|trainings|seminars|"
                "dialogues|statements|projects|loans|grants|packages|activities|sails|patrols|exchanges|handovers")
-_LIST = re.compile(rf"^\s*(list|name|enumerate|give me (?:a|the) list|show me)\b|\bwhat happened\b|"
+_LIST = re.compile(rf"^\s*(list|name|enumerate|give me (?:a|the) list|show me)\b|\bwhat (?:else )?happened\b|"
                    rf"\bwhat (?:else )?(?:took place|occurred)\b|\btimeline of\b|\ball (?:the )?(?:\w+ )?(?:{EVENT_KINDS})\b|"
                    rf"\b(?:what|which)\s+(?:(?:were|are|have been|was)\s+)?(?:all\s+)?(?:the\s+)?(?:[\w+-]+\s+){{0,3}}?"
                    rf"(?:{EVENT_KINDS})\b", re.I)
@@ -299,6 +299,9 @@ def standalone(question: str, history: tuple[Turn, ...] | list[Turn]) -> tuple[s
         return question, ""
     if swapped := _ordinal_swap(question, previous[-1]):
         return swapped, previous[-1]
+    if dated := _that_year(question, history):
+        return dated
+
     own = set(tokens(question))
     for earlier in reversed(previous[-3:]):  # the nearest earlier question that names something
         carried = [w for w in subject_words(earlier) if w.lower().strip(".?'") not in own and len(w) > 1]
@@ -308,6 +311,19 @@ def standalone(question: str, history: tuple[Turn, ...] | list[Turn]) -> tuple[s
             body = body[:1].upper() + body[1:]
             return f"{body} ({context})?", context
     return question, ""
+
+
+_THAT_YEAR = re.compile(r"\b(?:in\s+)?(?:that|the same) year\b", re.I)
+
+
+def _that_year(question: str, history: tuple[Turn, ...] | list[Turn]) -> tuple[str, str] | None:
+    """'What else happened that year?' is asked about the year the last answer (or question) gave."""
+    if not _THAT_YEAR.search(question):
+        return None
+    for turn in reversed(history[-2:]):
+        if years := re.findall(r"\b(?:19|20)\d\d\b", turn.content):
+            return _THAT_YEAR.sub(f"in {years[-1]}", question), years[-1]
+    return None
 
 
 _ORDINALS = r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last|latest|earliest|next|previous"

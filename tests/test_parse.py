@@ -92,6 +92,13 @@ def test_a_follow_up_keeps_its_own_shape_whatever_its_context_says():
     assert parsed.rewritten and "first" in parsed.text and parsed.answer_type != "first-latest"
 
 
+def test_that_year_is_the_year_the_last_answer_gave():
+    history = (Turn("user", "When did the Izumo visit Subic Bay?"), Turn("assistant", "On 4 June 2017 [1]."))
+    parsed = parse("What else happened that year?", history)
+    assert parsed.text == "What else happened in 2017?" and parsed.plan.year_from == 2017
+    assert parsed.answer_type == "list" and parsed.rewritten
+
+
 def test_premise_values_are_claims_not_a_period():
     parsed = parse("The RAA was signed in 1999, right?")
     assert parsed.claimed == ("1999",)
