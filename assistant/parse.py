@@ -36,7 +36,7 @@ _SPAN = re.compile(r"\bbetween\s+(?!japan\b|the philippines\b|tokyo\b|manila\b)(
                    re.I)
 # Kinds of timeline event: a question asking for several of them is answered from the timeline.
 EVENT_KINDS = ("exercises|drills|meetings|summits|visits|talks|agreements|deals|pacts|transfers|deliveries|incidents|"
-               "equipment|"
+               "equipment|capacity[- ]building|"
                "clashes|confrontations|events|milestones|developments|steps|port calls|trainings|seminars|"
                "dialogues|statements|projects|loans|grants|packages|activities|sails|patrols|exchanges|handovers")
 _LIST = re.compile(rf"^\s*(list|name|enumerate|give me (?:a|the) list|show me)\b|\bwhat (?:else )?happened\b|"
