@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 
-from assistant.query import GLOSSARY, QueryPlan, expand
+from assistant.query import GLOSSARY, QueryPlan, acronym, expand
 from assistant.retrieval import HybridRetriever, RetrievalFilters
 from core.model import Source
 from core.text import tokens
@@ -34,18 +34,18 @@ def resolve_event(retriever: HybridRetriever, phrase: str, threshold: float,
     wanted = set(tokens(expand(phrase)))
     ordinals = wanted & _ORDINALS
 
-    acronyms = {short for short in GLOSSARY if _names(short, phrase)}
+    acronyms = {short for short in GLOSSARY if _mentions(short, phrase)}
 
     def rank(s: Source):  # ordinals, acronyms and title words first, then the closer match, then the earlier
         title = set(tokens(s.title))
-        exact = len(ordinals & title) + sum(_names(short, s.title) for short in acronyms)  # each names one thing
+        exact = len(ordinals & title) + sum(_mentions(short, s.title) for short in acronyms)  # each names one thing
         return (-3 * exact - len((wanted - _ORDINALS) & title), -s.similarity, s.date or "")
 
     return min((h for h in hits if h.similarity >= best - 0.15), key=rank)
 
 
-def _names(short: str, text: str) -> bool:
-    return bool(re.search(rf"(?<![\w+]){re.escape(short)}s?(?![\w+])", text))
+def _mentions(short: str, text: str) -> bool:
+    return bool(re.search(acronym(short), text))
 
 
 def resolve_time(filters: RetrievalFilters, query: QueryPlan,

@@ -29,7 +29,7 @@ _DANGLING = re.compile(r"^(this|these|that|those|it|its|they|their|them|such|he|
 _SELF_DESCRIPTION = re.compile(r"\b(this|the) (?:(?:concluding|opening|present|current) )?(chapter|section|digest)\b|"
                                r"\bchapter \d(?:\.\d)? (?:surveys|covers|describes|sets out|reviews|traces)\b|"
                                r"\b(?:record|sections?|list|table) (?:below|above)\b|"
-                               r"^(?:two|three|four|several) points\b[^:]*$", re.I)  # 'Two points … are relevant.'; not 'Three points: …'
+                               r"^(?:two|three|four|several) points\b[^:]*$", re.I)  # not 'Three points: a, b, c'
 
 
 

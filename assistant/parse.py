@@ -181,7 +181,8 @@ def named_ends(question: str, a: str, b: str) -> tuple[str, str]:
     if not subject:
         return a, b
     ends = [_PRONOUN.sub(subject, end) for end in (a, b)]
-    return tuple(end if _names(end) or _YEAR_IN.search(end) else f"{end} {subject}" for end in ends)  # a date names its moment
+    # An end with a name or a date names its moment; any other takes the subject.
+    return tuple(end if _names(end) or _YEAR_IN.search(end) else f"{end} {subject}" for end in ends)
 
 
 _YEAR_IN = re.compile(r"\b(?:19|20)\d\d\b")
@@ -251,11 +252,10 @@ QUESTION_VOCABULARY = frozenset(tokens(
     "what when where who why how which many much did does do say said says tell explain explains describe mention "
     "according happen happened happening occur occurred took take place event events name names list compare "
     "differ difference versus right correct true yes yeah no ever still also really very else exactly actually "
-    "finally overall "
-    "milestone milestones development developments timeline chronology overview "
+    "finally overall milestone milestones development developments timeline chronology overview "
     "summary summarize summarise please pls detail details point points main exact specific specifically briefly "
-    "short quick add adding added far so led lead leads prompt prompted cause caused causes trigger triggered spark sparked drove drive drives "
-    "motivate motivated reason reasons background kind type way thing things anything something major key "
+    "short quick add adding added far so led lead leads prompt prompted cause caused causes trigger triggered spark "
+    "sparked drove drive drives motivate motivated reason reasons background kind type way thing things anything something major key "
     "important get got give given involve involved record time year years date day month "
     "argument arguments core central thesis claim claims conclude concludes conclusion main view views "
     "jan feb mar apr jun jul aug sep sept oct nov dec",
@@ -287,8 +287,10 @@ def depends_on_history(question: str) -> bool:
     if not _BACK_REFERENCE.search(question):
         return len(content_words(question)) == 0  # "When?" "Why?"
     before = question[: _BACK_REFERENCE.search(question).start()]
-    own = [t for w in named_things(before) for t in tokens(w) if t not in PARTIES and t not in _ROLES and not t.isdigit()]
-    return not own  # "Who signed it?", "How did the 2019 version differ from it?"; not "When was the RAA signed and when did it …"
+    own = [t for w in named_things(before) for t in tokens(w)
+           if t not in PARTIES and t not in _ROLES and not t.isdigit()]
+    # "Who signed it?", "How did the 2019 version differ from it?"; not "When was the RAA signed and when did it …"
+    return not own
 
 
 def standalone(question: str, history: tuple[Turn, ...] | list[Turn]) -> tuple[str, str]:
@@ -301,7 +303,6 @@ def standalone(question: str, history: tuple[Turn, ...] | list[Turn]) -> tuple[s
         return swapped, previous[-1]
     if dated := _that_year(question, history):
         return dated
-
     own = set(tokens(question))
     for earlier in reversed(previous[-3:]):  # the nearest earlier question that names something
         carried = [w for w in subject_words(earlier) if w.lower().strip(".?'") not in own and len(w) > 1]
@@ -321,7 +322,7 @@ def _that_year(question: str, history: tuple[Turn, ...] | list[Turn]) -> tuple[s
     if not _THAT_YEAR.search(question):
         return None
     for turn in reversed(history[-2:]):
-        if years := re.findall(r"\b(?:19|20)\d\d\b", turn.content):
+        if years := _YEAR_IN.findall(turn.content):
             return _THAT_YEAR.sub(f"in {years[-1]}", question), years[-1]
     return None
 

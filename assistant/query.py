@@ -56,11 +56,16 @@ GLOSSARY = {
 }
 
 
+def acronym(short: str) -> str:
+    """The pattern of an acronym used as a word ('RAA', 'RAAs'; not inside 'GRAAL' or '2+2+2')."""
+    return rf"(?<![\w+]){re.escape(short)}s?(?![\w+])"
+
+
 def expand(text: str) -> str:
     """Append the other form of every acronym or long name the text uses."""
     extra = []
     for short, long in GLOSSARY.items():
-        has_short = re.search(rf"(?<![\w+]){re.escape(short)}s?(?![\w+])", text)
+        has_short = re.search(acronym(short), text)
         has_long = long.lower() in text.lower()
         if has_short and not has_long:
             extra.append(long)

@@ -26,7 +26,7 @@ import math
 import re
 
 from assistant.parse import ABOUT_STUDY, HOSTS, PARTIES, QUESTION_VOCABULARY, SIDES, ParsedQuestion, named_things
-from assistant.query import GLOSSARY
+from assistant.query import GLOSSARY, acronym
 from assistant.retrieval import RetrievalFilters
 from core.model import Source
 from core.dates import MONTH_NAMES
@@ -39,9 +39,9 @@ COMMON_SHARE = 10  # a general term: used by at least one document in ten
 
 # Words any question about the study may use without them being its specific content.
 _GENERIC = QUESTION_VOCABULARY | PARTIES | frozenset(tokens(
-    "study report chapter title author book paper publication argue role part relation relations relationship cooperation defense defence "
-    "country countries two both side sides people person persons new old first latest last recent earliest earlier later previous former next "
-    "most", keep_stopwords=True))
+    "study report chapter title author book paper publication argue role part relation relations relationship "
+    "cooperation defense defence country countries two both side sides people person persons new old first latest "
+    "last recent earliest earlier later previous former next most", keep_stopwords=True))
 # What a 'how much / which …' question may ask for that any figure, date or name in the evidence answers.
 _MEASURES = frozenset(tokens(
     "money amount total sum number figure count size value cost worth people person persons scholar scholars "
@@ -62,16 +62,17 @@ _NUMBER_WORDS = frozenset(tokens(" ".join((*NUMBER_WORDS, "dozen")), keep_stopwo
 _DETERMINERS = frozenset("the a an its their his her this that these those".split())
 _ORDINAL_TOKEN = re.compile(r"^\d+(?:st|nd|rd|th)$")
 _STATEMENT = re.compile(r"\b(?:say|said|says|react|reacted|respond|responded|comment|commented|tell|told)\b", re.I)
-STATEMENT_ITEMS = 6  # the items an answer is built from (the metric's top 6)
+STATEMENT_ITEMS = 6  # the items an answer draws on (compose takes its support from the top six)
 _MONTH_WORDS = frozenset(tokens(" ".join(MONTH_NAMES)))
-_FUTURE = re.compile(r"\b(?:[Ww]ill|[Ww]on't)\b(?! of\b)|\bgoing to (?!(?:the|a|an|his|her|their|its)\b)[a-z]")  # not 'going to Manila'
+# 'will', or 'going to' before a verb (not 'going to Manila', 'going to the Philippines')
+_FUTURE = re.compile(r"\b(?:[Ww]ill|[Ww]on't)\b(?! of\b)|\bgoing to (?!(?:the|a|an|his|her|their|its)\b)[a-z]")
 _CONDITION = re.compile(r"\b(?:once|if|assuming|after)\b", re.I)
 
 
 def _long_forms(text: str) -> str:
     """Acronyms replaced by the long form the corpus also uses ('MRRVs' -> 'multi-role response vessel')."""
     for short, long in GLOSSARY.items():
-        text = re.sub(rf"(?<![\w+]){re.escape(short)}s?(?![\w+])", long, text)
+        text = re.sub(acronym(short), long, text)
     return text
 
 
@@ -178,13 +179,14 @@ class Scope:
             return bool(self.unknown_names(parsed) or self.unknown_words(parsed))
         if ABOUT_STUDY.search(parsed.text):  # the study's own argument, asked in the asker's words
             return bool(self.unknown_names(parsed)) or max((s.similarity for s in retrieved), default=0) < floor
-        return self.outside(parsed, retrieved, floor) or _asks_future(parsed) or self.unrecorded_statement(parsed, retrieved)
+        return (self.outside(parsed, retrieved, floor) or _asks_future(parsed)
+                or self.unrecorded_statement(parsed, retrieved))
 
     def unrecorded_statement(self, parsed: ParsedQuestion, retrieved: list[Source]) -> bool:
         """'What did China's foreign ministry say about Doshin-Bayanihan?' when no record among the best
-        items names the speaker (before the verb) with the subject (after it): an event, or a sentence of
-        a chapter with the one before it, since a chapter names everyone somewhere. A comparison, a list or the study's
-        view are made of several items, and are not asked here."""
+        items names the speaker (before the verb) with the subject (after it): an event, or a chapter
+        sentence with the one before it, since a chapter names everyone somewhere. A comparison, a list
+        or the study's view is made of several items, and is not asked here."""
         text = _asking(parsed.text)
         verb = _STATEMENT.search(text)
         if not verb or parsed.answer_type in ("compare", "argument", "list", "range", "first-latest"):
@@ -192,8 +194,8 @@ class Scope:
         speakers, subjects = _names(text[:verb.start()]), _names(text[verb.end():])
         if not speakers or not subjects:
             return False
-        records = [item_words(s.title, text, s.actors if s.kind == "event" else [])
-                   for s in retrieved[:STATEMENT_ITEMS] for text in _records(s)]
+        records = [item_words(s.title, record, s.actors if s.kind == "event" else [])
+                   for s in retrieved[:STATEMENT_ITEMS] for record in _records(s)]
         return not any(any(_named_in(n, words) for n in speakers) and all(_named_in(n, words) for n in subjects)
                        for words in records)
 

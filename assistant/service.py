@@ -119,7 +119,8 @@ class Assistant:
         drafts: list[Draft] = []
         dated: frozenset[str] = frozenset()  # the items earlier 'when' parts led with: two dates asked are two moments
         for part in parsed.parts:
-            draft = handler_for(part.answer_type)(replace(ctx, answered=dated if part.answer_type == "when" else frozenset()), part)
+            answered = dated if part.answer_type == "when" else frozenset()
+            draft = handler_for(part.answer_type)(replace(ctx, answered=answered), part)
             if part.answer_type == "when" and draft.claims and draft.claims[0].sources:
                 dated |= {draft.claims[0].sources[0].ref}
             drafts.append(draft)

@@ -1,5 +1,5 @@
-"""Comparisons: two (or more) events, agreements or periods side by side, each side answered from its own
-search ('the first and the second 2+2', 'Phase I and Phase II of the vessel project')."""
+"""Comparisons: two (or more) events, agreements or periods side by side, each side answered from its
+own search ('the first and the second 2+2', 'Phase I and Phase II of the vessel project')."""
 
 from __future__ import annotations
 
@@ -30,7 +30,8 @@ _SIDES = (
 _TWO = re.compile(r"\b(?:compare|comparing|contrast)\s+(?:the\s+)?(?:two|both)\s+(.{2,80}?)\s*(?:[?.;:]|$)", re.I)
 
 
-_MANY = re.compile(r"^(.{2,60}?)\s+(?:vs\.?|versus)\s+(.{2,60}?)(?:\s+(?:vs\.?|versus)\s+(.{2,60}?))+\s*(?:[?.;:\-–]|$)", re.I)
+_VS = r"\s+(?:vs\.?|versus)\s+"
+_MANY = re.compile(rf"^(.{{2,60}}?){_VS}(.{{2,60}}?)(?:{_VS}(.{{2,60}}?))+\s*(?:[?.;:\-–]|$)", re.I)
 
 
 def sides(question: str) -> tuple[str, ...] | None:
@@ -41,7 +42,7 @@ def sides(question: str) -> tuple[str, ...] | None:
         return f"the first {m.group(1)}", f"the second {m.group(1)}"
     if _MANY.search(question):
         head = re.split(r"\s*[?.;:–]|\s+-\s+", question, maxsplit=1)[0]
-        named = [p.strip(" ,") for p in re.split(r"\s+(?:vs\.?|versus)\s+", head, flags=re.I)]
+        named = [p.strip(" ,") for p in re.split(_VS, head, flags=re.I)]
         fullest = max(named, key=lambda p: len(content_words(p)))
         return tuple(_complete(p, fullest) if _BARE_SIDE.search(p) and p != fullest else p for p in named)
     for pattern in _SIDES:
@@ -61,7 +62,8 @@ def _capitals(text: str) -> set[str]:
 
 # In a list of sides, one that is only a possessor, a phase, a year or an ordinal leaves its noun to the
 # fullest side ('Phase I vs Phase II vs Phase III of the ship programme').
-_BARE_SIDE = re.compile(r"'s?$|^(?:the\s+)?(?:phase\s+\w+|(?:19|20)\d\d|first|second|third|fourth|fifth|latest|last)$", re.I)
+_BARE_SIDE = re.compile(r"'s?$|^(?:the\s+)?(?:phase\s+\w+|(?:19|20)\d\d|first|second|third|fourth|fifth|latest|last)$",
+                        re.I)
 
 
 def _elliptic(short: str, full: str) -> bool:

@@ -32,7 +32,8 @@ def between(ctx: Context, part: QuestionPart) -> Draft:
     phrases = anchor_phrases(part.text)
     if phrases and not any(_date_phrase(p) for p in phrases):  # years are the plan's inclusive range
         first = ctx.resolve_event(phrases[0])
-        events = [first, ctx.resolve_event(phrases[1], exclude=frozenset({first.ref} if first else ()))]  # two ends, two events
+        # Two ends, two events: 'the RAA taking effect' is not its signing again.
+        events = [first, ctx.resolve_event(phrases[1], exclude=frozenset({first.ref} if first else ()))]
         bounds = [e.date if e else None for e in events]
         if all(bounds) and bounds[0] < bounds[1]:
             filters = replace(ctx.filters, kinds=("event",), after=bounds[0], before=bounds[1],
