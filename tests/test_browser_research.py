@@ -256,7 +256,10 @@ def test_an_opened_card_marks_the_sentences_the_answer_took(sized, server, size)
     marks = page.locator("#src-1-1 mark.used")
     assert marks.count() >= 1 and marks.first.is_visible()
     sentences = bot_sentences(page)
-    assert all(m in sentences for m in marks.all_inner_texts()), (marks.all_inner_texts(), sentences)
+    # The card marks its own wording; the answer may name a person in full ('President Ferdinand Marcos')
+    # where the source says 'President Marcos', so each marked sentence's words are in one answer sentence.
+    assert all(any(set(m.split()) <= set(s.split()) for s in sentences) for m in marks.all_inner_texts()), (
+        marks.all_inner_texts(), sentences)
 
 
 # --- backends --------------------------------------------------------------------------------------------
