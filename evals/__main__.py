@@ -30,6 +30,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--no-baseline", action="store_true", help="skip the llama-index baseline")
     run.add_argument("--split", choices=("dev", "test"), default=None,
                      help="only one half of the set (deterministic; tune on dev, report test)")
+    run.add_argument("--held-out", action="store_true",
+                     help="a set kept for reporting (like the test half): its report gives failures by type only")
     cmp = sub.add_parser("compare", help="per-question regressions and improvements from run A to run B")
     cmp.add_argument("a", type=Path, help="results.json (or its directory) of the earlier run")
     cmp.add_argument("b", type=Path, help="results.json (or its directory) of the later run")
@@ -63,7 +65,7 @@ def _run(args: argparse.Namespace, argv: list[str]) -> int:
     try:
         doc = run_eval(args.questions, out, backend=args.backend, limit=args.limit,
                        with_baseline=not args.no_baseline, command="python -m evals " + shlex.join(argv),
-                       split_name=args.split)
+                       split_name=args.split, held_out=args.held_out)
     except (QuestionError, IndexMissing, FileNotFoundError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -206,7 +206,7 @@ def build_blocks(doc: dict) -> list[tuple]:
     base_by_id = {r["id"]: r for r in baseline["results"]} if baseline else {}
     weak = [(r, _failures(r)) for r in doc["results"]]
     weak = [(r, why) for r, why in weak if why]
-    if run["questions"].get("split") == "test":  # a held-out split is reported, never read question by question
+    if run["questions"].get("held_out") or run["questions"].get("split") == "test":  # reported, never read one by one
         blocks += _failures_by_type(weak, len(doc["results"]))
     else:
         blocks += _weak_spots(weak, len(doc["results"]), base_by_id)

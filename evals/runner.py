@@ -194,7 +194,7 @@ def run_baseline(assistant, questions: list[dict], progress: bool) -> dict:
 
 def run(questions_path: Path, out_dir: Path, *, backend: str | None = None, limit: int | None = None,
         with_baseline: bool = True, command: str = "", progress: bool = True, assistant=None,
-        split_name: str | None = None) -> dict:
+        split_name: str | None = None, held_out: bool = False) -> dict:
     """The whole ``python -m evals run``: one Assistant (one model load), every question, the baseline,
     results.json, report.md and report.html in ``out_dir``. Returns the results document."""
     started, git = _now(), git_state()  # the code as imported now
@@ -228,7 +228,7 @@ def run(questions_path: Path, out_dir: Path, *, backend: str | None = None, limi
             "index": index_info(assistant),
             "questions": {"file": str(questions_path), "sha256": file_sha256(questions_path),
                           "count": len(questions), "total_in_file": len(questions_all), "limit": limit,
-                          "split": split_name},
+                          "split": split_name, "held_out": held_out or split_name == "test"},
         },
         "results": results,
         "summary": summarize(results),

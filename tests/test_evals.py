@@ -196,6 +196,10 @@ def test_reports_escape_text_and_compare_finds_regressions(tmp_path):
     text, regressions = compare(doc_a, {**doc_a, "results": b, "summary": summarize(b)})
     assert regressions == 1 and "lost 8 July 2024" in text
     json.dumps(doc_a)  # the results document is plain JSON
+    held_out = {**doc_a, "run": {**run, "questions": {**run["questions"], "held_out": True}}}
+    write_reports(held_out, tmp_path)  # a held-out set is reported by type, never answer by answer
+    md = (tmp_path / "report.md").read_text()
+    assert "Failures by type" in md and "8 July 2024" not in md and "All answers" not in md
 
 
 def test_run_writes_results_json_with_the_run_record(assistant, tmp_path):
