@@ -9,6 +9,7 @@ from dataclasses import replace
 
 from assistant.query import GLOSSARY, QueryPlan, acronym, expand
 from assistant.retrieval import HybridRetriever, RetrievalFilters
+from core.dates import YEAR
 from core.model import Source
 from core.text import tokens
 
@@ -25,7 +26,7 @@ def resolve_event(retriever: HybridRetriever, phrase: str, threshold: float,
     no event comes as close as ``threshold``."""
     hits = retriever.search(expand(phrase), RetrievalFilters(kinds=("event",)), top_k=8)
     hits = [h for h in hits if h.ref not in exclude]
-    years = set(re.findall(r"\b(?:19|20)\d\d\b", phrase))
+    years = set(YEAR.findall(phrase))
     if years and any((h.date or "")[:4] in years for h in hits):  # 'Balikatan 2025' is the 2025 one
         hits = [h for h in hits if (h.date or "")[:4] in years]
     if not hits or max(h.similarity for h in hits) < threshold:

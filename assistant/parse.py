@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, replace
 
 from assistant.query import QueryPlan, plan
-from core.dates import MONTH_NAMES
+from core.dates import MONTH_NAMES, YEAR
 from core.text import STOPWORDS, tokens
 from core.model import Turn
 
@@ -182,10 +182,7 @@ def named_ends(question: str, a: str, b: str) -> tuple[str, str]:
         return a, b
     ends = [_PRONOUN.sub(subject, end) for end in (a, b)]
     # An end with a name or a date names its moment; any other takes the subject.
-    return tuple(end if _names(end) or _YEAR_IN.search(end) else f"{end} {subject}" for end in ends)
-
-
-_YEAR_IN = re.compile(r"\b(?:19|20)\d\d\b")
+    return tuple(end if _names(end) or YEAR.search(end) else f"{end} {subject}" for end in ends)
 
 
 def _names(text: str) -> list[str]:
@@ -197,7 +194,7 @@ def _dated_span(question: str) -> bool:
     dates asks what the record holds in it, whatever its verb ('what did the relationship look like')."""
     m = _SPAN.search(question)
     ends = [g for g in (m.groups() if m else ()) if g and not re.fullmatch(r"after|since|following", g, re.I)]
-    return bool(ends) and all(_YEAR_IN.search(g) for g in ends)
+    return bool(ends) and all(YEAR.search(g) for g in ends)
 
 
 def answer_type(question: str, query: QueryPlan | None = None, *, yes_no: bool = True) -> str:
@@ -322,7 +319,7 @@ def _that_year(question: str, history: tuple[Turn, ...] | list[Turn]) -> tuple[s
     if not _THAT_YEAR.search(question):
         return None
     for turn in reversed(history[-2:]):
-        if years := _YEAR_IN.findall(turn.content):
+        if years := YEAR.findall(turn.content):
             return _THAT_YEAR.sub(f"in {years[-1]}", question), years[-1]
     return None
 
@@ -362,7 +359,7 @@ def without_values(question: str) -> str:
 
 
 def _claimed_values(question: str) -> tuple[str, ...]:
-    return tuple(re.findall(r"\b(?:19|20)\d\d\b|\b\d+(?:[.,]\d+)?\b", question))
+    return tuple(re.findall(rf"{YEAR.pattern}|\b\d+(?:[.,]\d+)?\b", question))
 
 
 def parse(question: str, history: tuple[Turn, ...] | list[Turn] = ()) -> ParsedQuestion:

@@ -191,7 +191,7 @@ class Scope:
         verb = _STATEMENT.search(text)
         if not verb or parsed.answer_type in ("compare", "argument", "list", "range", "first-latest"):
             return False
-        speakers, subjects = _names(text[:verb.start()]), _names(text[verb.end():])
+        speakers, subjects = _spellings(text[:verb.start()]), _spellings(text[verb.end():])
         if not speakers or not subjects:
             return False
         records = [item_words(s.title, record, s.actors if s.kind == "event" else [])
@@ -218,7 +218,7 @@ class Scope:
         return [w for w in self.content(parsed) if not self.known(w) and w not in _MEASURES]
 
 
-def _names(text: str) -> list[list[frozenset[str]]]:
+def _spellings(text: str) -> list[list[frozenset[str]]]:
     """The names in ``text``, each as its alternative spellings, any of which names it ('RAA' or
     'Reciprocal Access Agreement'; 'Beijing' is China); the study's two countries, months and numbers
     are left out: every item is about them."""

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.query import dates_named
-from core.dates import INTERVAL_UNITS, interval, period_bounds
+from core.dates import INTERVAL_UNITS, YEAR, interval, period_bounds
 from core.dates import MONTH_NAMES as _MONTHS
 from core.model import Source
 from core.text import MARKER, NUMBER_WORDS, numbers, sentences
@@ -92,7 +92,7 @@ HEDGE = re.compile(r"\b(reported|reportedly|according to|sources (?:differ|disag
 
 
 def _states_date(text: str) -> bool:
-    return bool(_months(text) or re.search(r"\b(?:19|20)\d\d\b", text))
+    return bool(_months(text) or YEAR.search(text))
 
 
 def check_answer(text: str, sources: list[Source]) -> list[CheckedSentence]:

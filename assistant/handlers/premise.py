@@ -13,6 +13,7 @@ from assistant.handlers.facts import answer_from
 from assistant.handlers.when import has_date
 from assistant.parse import QuestionPart, answer_type, without_values
 from assistant.query import months_named
+from core.dates import YEAR
 from core.text import numbers
 from core.model import Source
 
@@ -21,7 +22,6 @@ PREMISE_SENTENCES = 4
 # count, the study's argument. Not an ordinal: 'the first … to visit under Duterte' is a phrase of the
 # record's own text, which a plain search finds, not the earliest item of a kind.
 CLAIM_HANDLERS = ("when", "who", "where", "how-many", "argument", "reason", "definition")
-_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
 
 def asserted(question: str, persons: frozenset[str]) -> tuple[set[str], set[str]]:
@@ -76,7 +76,7 @@ def _searched(ctx: Context, part: QuestionPart, probe: str, said: set[str]) -> D
     found = _interleave(ctx.search(probe, ctx.filters), ctx.retrieved) if said else ctx.retrieved
     if about_study(part.text):
         found = argument_sources(ctx, probe)
-    wanted = has_date if any(_YEAR.fullmatch(n) for n in said) else None
+    wanted = has_date if any(YEAR.fullmatch(n) for n in said) else None
     return answer_from(ctx, QuestionPart(probe, "fact", part.plan), found, budget=PREMISE_SENTENCES, wanted=wanted)
 
 

@@ -11,6 +11,7 @@ from dataclasses import replace
 from assistant.handlers import Context, Draft, register_handler
 from assistant.handlers.timeline_list import list_draft, timeline_list
 from assistant.parse import QuestionPart, named_ends
+from core.dates import YEAR
 
 _BETWEEN = re.compile(r"\bbetween\s+(.{3,80}?)\s+and\s+(.{3,80}?)\s*(?:[?.;]|$)", re.I)
 _AFTER_BEFORE = re.compile(r"\b(?:after|since|following)\s+(.{3,80}?)\s+(?:and\s+)?(?:before|until|up to|prior to)\s+"
@@ -23,8 +24,7 @@ def anchor_phrases(question: str) -> tuple[str, str] | None:
 
 
 def _date_phrase(phrase: str) -> str | None:
-    m = re.fullmatch(r"((?:19|20)\d\d)", phrase.strip())
-    return m.group(1) if m else None
+    return phrase.strip() if YEAR.fullmatch(phrase.strip()) else None
 
 
 @register_handler("range")
