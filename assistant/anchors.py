@@ -14,6 +14,7 @@ from core.model import Source
 from core.text import tokens
 
 _ORDINALS = {"first", "second", "third", "fourth", "fifth", "sixth"}
+_PHASE = re.compile(r"\bphase\s+(IV|V|I{1,3}|\d)\b", re.I)  # 'Phase I': the numeral is the name, not a stopword
 
 
 def resolve_event(retriever: HybridRetriever, phrase: str, threshold: float,
@@ -24,11 +25,14 @@ def resolve_event(retriever: HybridRetriever, phrase: str, threshold: float,
     toward a first 2+2' is not the first 2+2), then the earlier (anniversaries come later). A year
     in the phrase picks among events of that year; ``exclude`` names events already taken. None when
     no event comes as close as ``threshold``."""
-    hits = retriever.search(expand(phrase), RetrievalFilters(kinds=("event",)), top_k=8)
+    phase = next(iter(_phases(phrase)), None)
+    hits = retriever.search(expand(phrase), RetrievalFilters(kinds=("event",)), top_k=20 if phase else 8)
     hits = [h for h in hits if h.ref not in exclude]
     years = set(YEAR.findall(phrase))
     if years and any((h.date or "")[:4] in years for h in hits):  # 'Balikatan 2025' is the 2025 one
         hits = [h for h in hits if (h.date or "")[:4] in years]
+    if phase:  # 'Phase I' names the events of that phase only, not 'Phase III'
+        hits = [h for h in hits if phase in _phases(h.title) | _phases(h.text)]
     if not hits or max(h.similarity for h in hits) < threshold:
         return None
     best = max(h.similarity for h in hits)
@@ -40,9 +44,14 @@ def resolve_event(retriever: HybridRetriever, phrase: str, threshold: float,
     def rank(s: Source):  # ordinals, acronyms and title words first, then the closer match, then the earlier
         title = set(tokens(s.title))
         exact = len(ordinals & title) + sum(_mentions(short, s.title) for short in acronyms)  # each names one thing
+        exact += phase in _phases(s.title)
         return (-3 * exact - len((wanted - _ORDINALS) & title), -s.similarity, s.date or "")
 
     return min((h for h in hits if h.similarity >= best - 0.15), key=rank)
+
+
+def _phases(text: str) -> set[str]:
+    return {label.upper() for label in _PHASE.findall(text)}
 
 
 def _mentions(short: str, text: str) -> bool:

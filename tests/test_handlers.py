@@ -47,6 +47,11 @@ def test_an_acronym_names_its_event(assistant):
     assert assistant.resolve_event("the first 2+2 meetings").ref == "2022-04-09-first-2plus2"  # not the first four-way
 
 
+def test_a_phase_numeral_names_its_phase(assistant):
+    assert assistant.resolve_event("Phase I of the PCG patrol vessel project").ref == "2013-12-13-mrrv-yen-loan-signed"  # 'I' is not a stopword here
+    assert assistant.resolve_event("Phase III of the coast guard ships").ref.startswith("2024-")
+
+
 def test_two_dates_asked_in_one_question_are_two_moments(assistant):
     answer = assistant.ask("When did Manila start its UNCLOS case against China, and when did the tribunal rule?")
     assert "22 January 2013" in answer.answer and "12 July 2016" in answer.answer
