@@ -62,6 +62,16 @@ _NUMBER_WORDS = frozenset(tokens(" ".join((*NUMBER_WORDS, "dozen")), keep_stopwo
 _DETERMINERS = frozenset("the a an its their his her this that these those".split())
 _ORDINAL_TOKEN = re.compile(r"^\d+(?:st|nd|rd|th)$")
 _STATEMENT = re.compile(r"\b(?:say|said|says|react|reacted|respond|responded|comment|commented|tell|told)\b", re.I)
+# Speech or a reaction reported in a record: a verb of saying or reacting, or a quotation.
+_REPORTED = re.compile(
+    r"\b(?:say|says|said|stated|tell|tells|told|called|describ(?:es|ed)|warn(?:s|ed)|urg(?:es|ed)|"
+    r"remark(?:s|ed)?|repl(?:y|ies|ied)|respond(?:s|ed)?|protest(?:s|ed)?|criticis(?:es|ed)|criticiz(?:es|ed)|"
+    r"accus(?:es|ed)|declar(?:es|ed)|announc(?:es|ed)|pledg(?:es|ed)|vow(?:s|ed)|stress(?:es|ed)|noted|"
+    r"argu(?:es|ed)|insist(?:s|ed)|condemn(?:s|ed)|welcom(?:es|ed)|express(?:es|ed)|assert(?:s|ed)|claim(?:s|ed)|"
+    r"den(?:y|ies|ied)|dismiss(?:es|ed)|object(?:s|ed)|oppos(?:es|ed)|summon(?:s|ed)|lodg(?:es|ed)|reject(?:s|ed)|"
+    r"spokes(?:person|man|woman))\b|[\"“”]|(?:^|\s)'\w[^']*\w'", re.I)
+_PRONOUN = re.compile(r"^(?:He|She|They|His|Her|Their|The (?:minister|ministry|spokes\w+|president|prime minister))\b")
+_QUOTED = re.compile(r"[\"“][^\"”]*[\"”]|(?:^|\s)'[^']+'")
 STATEMENT_ITEMS = 6  # the items an answer draws on (compose takes its support from the top six)
 _MONTH_WORDS = frozenset(tokens(" ".join(MONTH_NAMES)))
 # 'will', or 'going to' before a verb (not 'going to Manila', 'going to the Philippines')
@@ -183,21 +193,26 @@ class Scope:
                 or self.unrecorded_statement(parsed, retrieved))
 
     def unrecorded_statement(self, parsed: ParsedQuestion, retrieved: list[Source]) -> bool:
-        """'What did China's foreign ministry say about Doshin-Bayanihan?' when no record among the best
-        items names the speaker (before the verb) with the subject (after it): an event, or a chapter
-        sentence with the one before it, since a chapter names everyone somewhere. A comparison, a list
-        or the study's view is made of several items, and is not asked here."""
+        """'What did Marcos say in his speech at the RAA signing?' when no record among the best items
+        reports the speaker (named before the verb) saying or doing something in reply: a sentence, with
+        the one before it, that names the speaker and reports speech or a reaction, in an item that names
+        the subject (after the verb). Being at the event is not having said something there. A quoted
+        claim is what a yes/no question checks, not a subject to find. A comparison, a list or the
+        study's view is made of several items, and is not asked here."""
         text = _asking(parsed.text)
         verb = _STATEMENT.search(text)
         if not verb or parsed.answer_type in ("compare", "argument", "list", "range", "first-latest"):
             return False
-        speakers, subjects = _spellings(text[:verb.start()]), _spellings(text[verb.end():])
-        if not speakers or not subjects:
+        speakers = _spellings(text[:verb.start()])
+        subjects = _spellings(_QUOTED.sub(" ", text[verb.end():]))
+        if not speakers:
             return False
-        records = [item_words(s.title, record, s.actors if s.kind == "event" else [])
-                   for s in retrieved[:STATEMENT_ITEMS] for record in _records(s)]
-        return not any(any(_named_in(n, words) for n in speakers) and all(_named_in(n, words) for n in subjects)
-                       for words in records)
+        for source in retrieved[:STATEMENT_ITEMS]:
+            if not all(_named_in(n, item_words(source.title, source.text, source.actors)) for n in subjects):
+                continue
+            if any(any(_named_in(n, words) for n in speakers) for words in _reports(source)):
+                return False
+        return True
 
     def outside(self, parsed: ParsedQuestion, retrieved: list[Source], floor: float = 0.0) -> bool:
         """``floor``: the best dense similarity below which nothing retrieved is about the question at
@@ -235,12 +250,19 @@ def _spellings(text: str) -> list[list[frozenset[str]]]:
     return out
 
 
-def _records(source: Source) -> list[str]:
-    """An event whole; a chapter as each sentence with the one before it, which may name its speaker."""
-    if source.kind == "event":
-        return [source.text]
+def _reports(source: Source) -> list[set[str]]:
+    """Who is reported saying or reacting: the words of each such sentence before its verb (its
+    subject: 'The ministers condemned Russia's aggression' is not Russia speaking), with the sentence
+    before it when it opens with a pronoun ('He said …')."""
     said = sentences(source.text)
-    return [" ".join(said[max(0, i - 1):i + 1]) for i in range(len(said))]
+    out = []
+    for i, one in enumerate(said):
+        if verb := _REPORTED.search(one):
+            before = one[:verb.start()]
+            if i and _PRONOUN.match(one):
+                before = f"{said[i - 1]} {before}"
+            out.append(item_words("", before, []))
+    return out
 
 
 def _named_in(name: list[frozenset[str]], words: set[str]) -> bool:

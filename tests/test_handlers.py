@@ -175,6 +175,7 @@ def test_the_thing_asked_for_ends_at_its_verb(assistant):
 
 @pytest.mark.parametrize("question", [
     "What did Beijing say about the TC-90 aircraft?",  # speaker and subject are never recorded together
+    "What did Emperor Akihito say at the state banquet in Manila?",  # he is named there, but not as saying anything
     "When will the Philippines take delivery of its first Abukuma-class destroyer?",  # after the record
 ])
 def test_unrecorded_statements_and_the_future_are_refused(assistant, question):
@@ -183,6 +184,7 @@ def test_unrecorded_statements_and_the_future_are_refused(assistant, question):
 
 @pytest.mark.parametrize("question", [
     "How did China react to the RAA signing?",
+    "Didn't Kishida say at Shangri-La in 2022 that 'Taiwan today may be Japan tomorrow'?",  # the quote is the claim
     "Once the Phase III ships arrive, how many MRRVs will the PCG have?",  # a sum over what is recorded
     "What does the study expect the relationship will become?",  # the study's own view of the future
     "Which company makes the Philippine Air Force's Japanese radars?",  # 'company': a kind any name answers
