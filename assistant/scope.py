@@ -29,7 +29,7 @@ from assistant.parse import ABOUT_STUDY, HOSTS, PARTIES, QUESTION_VOCABULARY, SI
 from assistant.query import GLOSSARY, acronym
 from assistant.retrieval import RetrievalFilters
 from core.model import Source
-from core.dates import MONTH_NAMES
+from core.dates import MONTH_NAMES, YEAR
 from core.text import NUMBER_WORDS, STOPWORDS, sentences, stem, tokens
 from index.lexical import item_words
 
@@ -72,7 +72,10 @@ _REPORTED = re.compile(
     r"spokes(?:person|man|woman))\b|[\"“”]|(?:^|\s)'\w[^']*\w'", re.I)
 _PRONOUN = re.compile(r"^(?:He|She|They|His|Her|Their|The (?:minister|ministry|spokes\w+|president|prime minister))\b")
 _QUOTED = re.compile(r"[\"“][^\"”]*[\"”]|(?:^|\s)'[^']+'")
-STATEMENT_ITEMS = 6  # the items an answer draws on (compose takes its support from the top six)
+STATEMENT_ITEMS = 6
+# A named series with its edition: 'Sama Sama 2024', 'KAMANDAG 8', 'Doshin-Bayanihan 5-25'.
+_EDITION = re.compile(r"\b((?:[A-Z][\w-]*\s+){0,2}[A-Z][\w-]*)\s+((?:19|20)\d\d|\d{1,2}(?:-\d\d)?)(?![\d.,%+-])")
+_NOT_SERIES = frozenset(tokens("phase fy vision class type article section chapter part", keep_stopwords=True))  # the items an answer draws on (compose takes its support from the top six)
 _MONTH_WORDS = frozenset(tokens(" ".join(MONTH_NAMES)))
 # 'will', or 'going to' before a verb (not 'going to Manila', 'going to the Philippines')
 _FUTURE = re.compile(r"\b(?:[Ww]ill|[Ww]on't)\b(?! of\b)|\bgoing to (?!(?:the|a|an|his|her|their|its)\b)[a-z]")
@@ -190,7 +193,7 @@ class Scope:
         if ABOUT_STUDY.search(parsed.text):  # the study's own argument, asked in the asker's words
             return bool(self.unknown_names(parsed)) or max((s.similarity for s in retrieved), default=0) < floor
         return (self.outside(parsed, retrieved, floor) or _asks_future(parsed)
-                or self.unrecorded_statement(parsed, retrieved))
+                or self.unrecorded_statement(parsed, retrieved) or bool(unrecorded_editions(parsed, retrieved)))
 
     def unrecorded_statement(self, parsed: ParsedQuestion, retrieved: list[Source]) -> bool:
         """'What did Marcos say in his speech at the RAA signing?' when no record among the best items
@@ -267,6 +270,35 @@ def _reports(source: Source) -> list[set[str]]:
 
 def _named_in(name: list[frozenset[str]], words: set[str]) -> bool:
     return any(spelling <= words for spelling in name)
+
+
+def unrecorded_editions(parsed: ParsedQuestion, retrieved: list[Source]) -> list[str]:
+    """Editions of a named series ('Sama Sama 2024', 'KAMANDAG 8') that no retrieved record names: a
+    sentence naming the series with that number ('KAMANDAG 8') or year, or an event of that year naming
+    the series. The series being on record is not its every edition being on record."""
+    missing = []
+    for name, series, edition in _editions(_asking(parsed.text)):
+        numbered = re.compile(rf"{re.escape(name)}[\s-]*{edition}\b", re.I)
+
+        def names(sentence: str, year: str) -> bool:
+            if edition == year or YEAR.fullmatch(edition) and edition in YEAR.findall(sentence):
+                return series <= set(tokens(sentence))
+            return bool(numbered.search(sentence))
+        if not any(names(one, (s.date or "")[:4] if s.kind == "event" else "")
+                   for s in retrieved for one in (s.title, *sentences(s.text))):
+            missing.append(f"{name} {edition}")
+    return missing
+
+
+def _editions(text: str) -> list[tuple[str, frozenset[str], str]]:
+    """(series word, its words, edition) for each 'Name 2024' or 'Name 8' in ``text``; months, the parties,
+    'Phase 2' or 'FY2024' are not series."""
+    out = []
+    for name, edition in _EDITION.findall(text):
+        words = frozenset(w for w in tokens(name) if w not in _GENERIC and w not in _MONTH_WORDS and w not in _NOT_SERIES)
+        if words:
+            out.append((name.split()[-1], words, edition))  # the word before the number names the series
+    return out
 
 
 def _asks_future(parsed: ParsedQuestion) -> bool:
