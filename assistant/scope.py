@@ -9,9 +9,12 @@ evidence, not by a similarity threshold fitted to a question list.
   the corpus uses is a question about the study phrased in its terms, and is answered if the evidence
   holds any of it.
 - Misspellings are read as the corpus word they are one or two letters from.
-- The thing asked for — the words right after 'how many', 'which', 'what is the' ('how many *seats*',
-  'which Japanese *shipyard*', 'the unit *price*') — must be in the best evidence, unless it is only a
-  measure or a kind of person ('how much *money*', 'which *people*'), which any figure or name answers.
+- The thing asked for — the words right after 'how many', 'which', 'what's the' ('how many *seats*',
+  'which Japanese *shipyard*', "Tubbataha's *pennant* number", 'how old': an *age*) — must be in the best
+  evidence, unless it is only a measure or a kind of person ('how much *money*', 'which *people*'), which
+  any figure or name answers.
+- A statement is on record where the speaker is reported saying or reacting, not merely present.
+- An edition of a named series ('KAMANDAG 8') must itself be on record, not just the series.
 - Values a yes/no question asserts ('signed in 1999, right?') are claims to check, not content to
   find: they never cause a refusal.
 - What someone said about something ('What did Ishiba say about Taiwan?') is recorded with the speaker
@@ -51,12 +54,12 @@ _MEASURES = frozenset(tokens(
     "iterations instance instances occasion occasions month months day days week weeks company companies firm "
     "firms organisation organization organisations organizations shipyard shipyards shipbuilder shipbuilders builder "
     "builders maker makers manufacturer manufacturers contractor contractors supplier suppliers", keep_stopwords=True))
-_WH_PHRASE = re.compile(r"^\s*(?:and\s+)?(?:how (?:many|much)|which|whose|what(?: (?:is|was|are|were))?(?: the| a| an)?)\s+",
+_WH_PHRASE = re.compile(r"^\s*(?:and\s+)?(?:how (?:many|much)|which|whose|what(?:'s|s| (?:is|was|are|were))?(?: the| a| an)?)\s+",
                         re.I)
+_HOW_OLD = re.compile(r"\bhow old\b", re.I)
 _FOCUS_WORDS = 3  # a focus is a short noun phrase: 'unit price', 'Japanese shipyard', 'Australian troops'
-_VERBS = frozenset(tokens("take took taken join joined joins live lived lives go went come came make made get got "
-                          "build built send sent sign signed hold held happen happened become became serve served",
-                          keep_stopwords=True))
+_VERBS = frozenset("take took taken join joined joins live lived lives go went come came make made get got build built "
+                   "send sent signed hold held happen happened become became serve served".split())  # as written: 'call *sign*' is a noun
 _PARTICIPLE = re.compile(r"..[^e]ed$", re.I)  # 'carried', 'signed'; not 'need', 'speed', 'agreed'
 _NUMBER_WORDS = frozenset(tokens(" ".join((*NUMBER_WORDS, "dozen")), keep_stopwords=True))  # stemmed, as focus words are
 _DETERMINERS = frozenset("the a an its their his her this that these those".split())
@@ -138,18 +141,23 @@ class Scope:
         """The words naming what the question asks for ('how many *seats*'): the short noun phrase
         after the question word, up to its verb or preposition."""
         text = parsed.original if not parsed.rewritten else parsed.text
+        if _HOW_OLD.search(text):
+            return ["age"]  # an age: 'aged 63', which the record gives for no one
         m = _WH_PHRASE.search(text)
         if not m:
             return []
-        focus: list[str] = []
+        phrase: list[str] = []
         words = re.findall(r"[\w'+-]+", text[m.end():])
         for n, word in enumerate(words):
             stem = tokens(word)
-            if not stem or stem[0] in _VERBS or word.lower() in STOPWORDS or n == _FOCUS_WORDS:
+            if not stem or word.lower() in _VERBS or word.lower() in STOPWORDS or len(phrase) == _FOCUS_WORDS:
                 break
             if n and ((n + 1 < len(words) and words[n + 1].lower() in _DETERMINERS) or _PARTICIPLE.search(word)):
                 break  # 'which company *won the* contract', 'the project *carried* out': the verb
-            focus += tokens(_long_forms(word))
+            phrase = [] if word.endswith("'s") else phrase + [word]  # "Tubbataha's *pennant number*"
+        # A hyphenated modifier describes the thing ('defence-minister-level *contact*'); the rest names it.
+        focus = [t for i, word in enumerate(phrase) if "-" not in word or i == len(phrase) - 1
+                 for t in tokens(_long_forms(word))]
         return [w for w in focus if w not in _GENERIC and w not in _MEASURES and w not in _NUMBER_WORDS
                 and not _ORDINAL_TOKEN.match(w) and not w.isdigit()]
 

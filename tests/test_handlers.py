@@ -173,6 +173,25 @@ def test_the_thing_asked_for_ends_at_its_verb(assistant):
     assert assistant.ask("Which Japanese shipyard will build the Philippine Navy's submarines?").refused
 
 
+@pytest.mark.parametrize("question, asked", [
+    ("What's BRP Teresa Magbanua's pennant number?", ["pennant"]),  # after the possessor; 'number' is a measure
+    ("How old is Shinjiro Koizumi?", ["age"]),
+    ("What's the latest defence-minister-level meeting?", ["meet"]),  # a hyphenated modifier describes
+    ("What call sign did the C-130H use?", ["call", "sign"]),
+])
+def test_the_thing_asked_for(assistant, question, asked):
+    from assistant.parse import parse
+    assert assistant.scope.asked_for(parse(question)) == asked
+
+
+@pytest.mark.parametrize("question", [
+    "What's BRP Teresa Magbanua's pennant number?",
+    "How old is Shinjiro Koizumi?",
+])
+def test_an_attribute_the_record_never_gives_is_refused(assistant, question):
+    assert assistant.ask(question).refused
+
+
 @pytest.mark.parametrize("question", [
     "What did Beijing say about the TC-90 aircraft?",  # speaker and subject are never recorded together
     "What did Emperor Akihito say at the state banquet in Manila?",  # he is named there, but not as saying anything
