@@ -53,13 +53,15 @@ _MEASURES = frozenset(tokens(
     "locations building site country countries edition editions round rounds session sessions iteration "
     "iterations instance instances occasion occasions month months day days week weeks company companies firm "
     "firms organisation organization organisations organizations shipyard shipyards shipbuilder shipbuilders builder "
-    "builders maker makers manufacturer manufacturers contractor contractors supplier suppliers", keep_stopwords=True))
+    "builders maker makers manufacturer manufacturers contractor contractors supplier suppliers "
+    "ship ships vessel vessels warship warships boat boats", keep_stopwords=True))  # any hull name answers 'which warship'
 _WH_PHRASE = re.compile(r"^\s*(?:and\s+)?(?:how (?:many|much)|which|whose|what(?:'s|s| (?:is|was|are|were))?(?: the| a| an)?)\s+",
                         re.I)
+_HEAD_LETTERS = 4  # a shorter ending is a suffix, not a word ('-ion', '-ing')
 _HOW_OLD = re.compile(r"\bhow old\b", re.I)
 _FOCUS_WORDS = 3  # a focus is a short noun phrase: 'unit price', 'Japanese shipyard', 'Australian troops'
 _VERBS = frozenset("take took taken join joined joins live lived lives go went come came make made get got build built "
-                   "send sent signed hold held happen happened become became serve served".split())  # as written: 'call *sign*' is a noun
+                   "send sent signed hold held happen happened become became serve served sat sit".split())  # as written: 'call *sign*' is a noun
 _PARTICIPLE = re.compile(r"..[^e]ed$", re.I)  # 'carried', 'signed'; not 'need', 'speed', 'agreed'
 _NUMBER_WORDS = frozenset(tokens(" ".join((*NUMBER_WORDS, "dozen")), keep_stopwords=True))  # stemmed, as focus words are
 _DETERMINERS = frozenset("the a an its their his her this that these those".split())
@@ -135,7 +137,7 @@ class Scope:
         text = _long_forms(_asking(parsed.text))
         claimed = set(parsed.claimed)
         return [w for w in dict.fromkeys(tokens(text))
-                if w not in _GENERIC and w not in claimed and not _ORDINAL_TOKEN.match(w)]
+                if not _generic(w) and w not in claimed and not _ORDINAL_TOKEN.match(w)]
 
     def asked_for(self, parsed: ParsedQuestion) -> list[str]:
         """The words naming what the question asks for ('how many *seats*'): the short noun phrase
@@ -167,7 +169,7 @@ class Scope:
         for name in named_things(parsed.text):
             if name in parsed.claimed or name.rstrip("s") in GLOSSARY or not re.fullmatch(r"[A-Za-z][A-Za-z'-]{2,}", name):
                 continue  # figures, '2+2', 'WW2', 'P-3C', acronyms read through the glossary: not names
-            words = [w for w in tokens(name) if w not in _GENERIC]
+            words = [w for w in tokens(name) if not _generic(w)]
             if words and not all(self.known(w) for w in words):
                 out.append(name)
         return out
@@ -234,7 +236,7 @@ class Scope:
             return True
         evidence = retrieved[:EVIDENCE_ITEMS]
         found = self._words(evidence)
-        if any(self.known(w) not in found and not self.common(w) for w in self.asked_for(parsed)):
+        if any(not _held(self.known(w) or w, found) and not self.common(w) for w in self.asked_for(parsed)):
             return True
         share = self.supported_share(parsed, evidence)
         return share == 0.0 or (bool(self.unknown_words(parsed)) and share < SUPPORTED_SHARE)
@@ -242,6 +244,16 @@ class Scope:
     def unknown_words(self, parsed: ParsedQuestion) -> list[str]:
         """Content words the corpus never uses, misspellings aside ('tourists', 'GDP')."""
         return [w for w in self.content(parsed) if not self.known(w) and w not in _MEASURES]
+
+
+def _generic(word: str) -> bool:
+    """A word any question about the study may use, or a compound of them ('Japan-PH')."""
+    return word in _GENERIC or all(part in _GENERIC for part in word.split("-"))
+
+
+def _held(word: str, found: set[str]) -> bool:
+    """``word`` or its head is in ``found``: a compound names a kind of its head ('warship', 'ship')."""
+    return word in found or any(len(f) >= _HEAD_LETTERS and word.endswith(f) for f in found)
 
 
 def _spellings(text: str) -> list[list[frozenset[str]]]:

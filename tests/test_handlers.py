@@ -211,6 +211,8 @@ def test_unrecorded_statements_and_the_future_are_refused(assistant, question):
     "Which company makes the Philippine Air Force's Japanese radars?",  # 'company': a kind any name answers
     "When was the RAA signed? I'm not sure of the year.",  # a remark after the question asks for nothing
     "Which PM went to Davao in January 2017?",  # 'PM' is read as 'prime minister'
+    "Are Japan-PH defence ties mostly symbolic, according to the study?",  # 'PH': the Philippines
+    "Which warships took part in the first bilateral MCA?",  # any hull name answers 'which warships'
 ])
 def test_statements_on_record_the_study_s_future_and_plain_words_are_answered(assistant, question):
     assert not assistant.ask(question).refused
