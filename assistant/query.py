@@ -200,7 +200,8 @@ def plan(question: str) -> QueryPlan:
     lowered = question.lower()
     for _, phrase in anchors:  # "since the first 2+2" names an anchor, not a category of event
         lowered = lowered.replace(phrase.lower(), " ")
-    categories = tuple(c for c, words in CATEGORY_WORDS.items() if any(re.search(rf"\b{re.escape(w)}\b", lowered) for w in words))
+    categories = tuple(c for c, words in CATEGORY_WORDS.items()
+                       if any(re.search(rf"\b{re.escape(w)}s?\b", lowered) for w in words))  # "port calls"
     return QueryPlan(
         text=expand(question),
         year_from=year_from,

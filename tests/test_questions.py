@@ -33,6 +33,10 @@ def test_named_anchors_are_found_but_not_mistaken_for_categories():
     assert plan("What happened since the RAA was signed?").anchors == (("after", "the RAA was signed"),)
 
 
+def test_a_kind_of_event_is_read_in_the_plural_too():
+    assert "exercise" in plan("Which port calls were made at Subic Bay between 2016 and 2019?").categories
+
+
 def test_since_an_event_lists_what_followed_it(assistant):
     answer = assistant.ask("What happened since the RAA was signed?")
     dates = [c.source.date for c in answer.citations]
