@@ -362,6 +362,12 @@ def _claimed_values(question: str) -> tuple[str, ...]:
     return tuple(re.findall(rf"{YEAR.pattern}|\b\d+(?:[.,]\d+)?\b", question))
 
 
+def _own_subject(piece: str) -> bool:
+    """A part names its own subject: a name other than the two countries, or an ordinal ('the second one')."""
+    return bool([w for w in named_things(piece) if tokens(w) and tokens(w)[0] not in PARTIES]
+                or re.search(rf"\b(?:{_ORDINALS})\b", piece, re.I))
+
+
 def parse(question: str, history: tuple[Turn, ...] | list[Turn] = ()) -> ParsedQuestion:
     text, context = standalone(question, history)
     query = plan(text)
@@ -374,11 +380,13 @@ def parse(question: str, history: tuple[Turn, ...] | list[Turn] = ()) -> ParsedQ
     elif kind == "argument":  # the study's framing of a period ('why start in 2016?') is not a filter
         query = replace(query, year_from=None, year_to=None, on=None, after=None, before=None, anchors=())
     pieces = split_parts(text) if kind != "range" else [text]
+    if context and len(pieces) > 1 and f"({context})" not in pieces[0] and not _own_subject(pieces[0]):
+        pieces[0] = f"{pieces[0].rstrip('?')} ({context})?"  # 'How many took part, and …?': about what it follows up
     parts = []
     lead_subject = ""
     for i, piece in enumerate(pieces):
         piece_kind = answer_type(piece) if len(pieces) > 1 else kind
-        if i and lead_subject and not [w for w in named_things(piece) if tokens(w) and tokens(w)[0] not in PARTIES]:
+        if i and lead_subject and not _own_subject(piece):
             piece = f"{piece.rstrip('?')} ({lead_subject})?"  # "... and when did it enter into force?"
         if not lead_subject:
             lead_subject = " ".join(subject_words(piece))

@@ -92,6 +92,12 @@ def test_a_follow_up_keeps_its_own_shape_whatever_its_context_says():
     assert parsed.rewritten and "first" in parsed.text and parsed.answer_type != "first-latest"
 
 
+def test_each_part_of_a_compound_follow_up_is_about_what_it_follows_up():
+    history = (Turn("user", "What was Doshin-Bayanihan 5-25?"), Turn("assistant", "An exercise in Cebu [1]."))
+    parsed = parse("How many Japanese personnel took part, and what aircraft did they bring?", history)
+    assert len(parsed.parts) == 2 and all("Doshin-Bayanihan 5-25" in p.text for p in parsed.parts)
+
+
 def test_that_year_is_the_year_the_last_answer_gave():
     history = (Turn("user", "When did the Izumo visit Subic Bay?"), Turn("assistant", "On 4 June 2017 [1]."))
     parsed = parse("What else happened that year?", history)
