@@ -38,7 +38,6 @@ def resolve_event(retriever: HybridRetriever, phrase: str, threshold: float,
     best = max(h.similarity for h in hits)
     wanted = set(tokens(expand(phrase)))
     ordinals = wanted & _ORDINALS
-
     acronyms = {short for short in GLOSSARY if _mentions(short, phrase)}
 
     def rank(s: Source):  # ordinals, acronyms and title words first, then the closer match, then the earlier
@@ -55,7 +54,8 @@ def _phases(text: str) -> set[str]:
 
 
 def _mentions(short: str, text: str) -> bool:
-    return bool(re.search(acronym(short), text))
+    """``text`` names the thing an acronym stands for, in either form ('RAA' or 'Reciprocal Access Agreement')."""
+    return bool(re.search(acronym(short), text)) or GLOSSARY[short].lower() in text.lower()
 
 
 def resolve_time(filters: RetrievalFilters, query: QueryPlan,

@@ -47,6 +47,11 @@ def test_an_acronym_names_its_event(assistant):
     assert assistant.resolve_event("the first 2+2 meetings").ref == "2022-04-09-first-2plus2"  # not the first four-way
 
 
+def test_an_acronym_in_the_phrase_matches_its_long_form_in_a_title(assistant):
+    taking_effect = assistant.resolve_event("the RAA taking effect", exclude=frozenset({RAA_SIGNED}))
+    assert taking_effect.ref == RAA_IN_FORCE  # not the exchange of notes that set its date
+
+
 def test_a_phase_numeral_names_its_phase(assistant):
     assert assistant.resolve_event("Phase I of the PCG patrol vessel project").ref == "2013-12-13-mrrv-yen-loan-signed"  # 'I' is not a stopword here
     assert assistant.resolve_event("Phase III of the coast guard ships").ref.startswith("2024-")
