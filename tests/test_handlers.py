@@ -235,3 +235,8 @@ def test_how_long_between_two_events_is_computed_from_their_dates_and_checked(as
     assert first_sentence(answer).startswith("8 July 2024 → 11 September 2025 = 14 months")
     assert {RAA_SIGNED, RAA_IN_FORCE} <= {c.source.ref for c in answer.citations}
     assert all(c.verified for c in answer.citations)
+
+
+def test_several_people_asked_for_are_all_named(assistant):
+    answer = assistant.ask("Who were the ministers at the second 2+2?")
+    assert all(name in answer.answer for name in ("Kamikawa", "Kihara", "Manalo", "Teodoro"))
