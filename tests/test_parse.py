@@ -98,6 +98,13 @@ def test_each_part_of_a_compound_follow_up_is_about_what_it_follows_up():
     assert len(parsed.parts) == 2 and all("Doshin-Bayanihan 5-25" in p.text for p in parsed.parts)
 
 
+def test_a_bare_follow_up_is_asked_the_way_the_question_before_it_was():
+    history = (Turn("user", "When did Japan agree to finance the third batch of coast guard ships?"),
+               Turn("assistant", "On 17 May 2024 [1]."))
+    assert parse("And the JICA loan agreement itself?", history).answer_type == "when"
+    assert parse("And who signed it?", history).answer_type == "who"  # its own question word
+
+
 def test_that_year_is_the_year_the_last_answer_gave():
     history = (Turn("user", "When did the Izumo visit Subic Bay?"), Turn("assistant", "On 4 June 2017 [1]."))
     parsed = parse("What else happened that year?", history)
