@@ -48,7 +48,7 @@ _HOW_MANY = re.compile(r"\bhow (many|much|large|big|long)\b|\b(what|which) (numb
 _FIRST = re.compile(r"\b(first|earliest|initial|inaugural)\b", re.I)
 # 'When did X first join Y?' asks for the earliest occasion; 'When was the first 2+2 held?' for the date of
 # a named event.
-_FIRST_OCCASION = re.compile(r"\b(?:did|does|do|has|have|had)\b(?:\s+[\w'-]+){1,4}?\s+(?<!\bthe )(?<!\ba )(?<!\bits )"
+_FIRST_OCCASION = re.compile(r"\b(?:did|does|do|has|have|had)\b(?:\s+[\w'-]+){1,7}?\s+(?<!\bthe )(?<!\ba )(?<!\bits )"
                              r"(?<!\btheir )first\s+(?!time\b)[a-z]+", re.I)
 _LATEST = re.compile(r"\b(latest|most recent|last|newest|final|recent)\b", re.I)
 _WHEN = re.compile(r"^\s*(when|what date|what day|what year|what month|on what date|in what year|in which year|"

@@ -41,6 +41,7 @@ HISTORY = (Turn("user", "What is the study's main argument?"),
     ("How did the two navies work together between 2015 and 2017?", "range"),  # a span of years is a period
     ("Which PM opened the Manila talks?", "who"),
     ("When did the JGSDF first train in the Philippines?", "first-latest"),  # the earliest occasion
+    ("When did the Japanese and Philippine air forces first train together?", "first-latest"),  # a long subject
     ("When was the first 2+2 held?", "when"),  # the date of a named event
     ("What's an OSA grant?", "definition"),
     ("the first 2+2 was held in manila wasn't it", "premise"),  # a tag question without its question mark
