@@ -15,6 +15,8 @@ evidence, not by a similarity threshold fitted to a question list.
   any figure or name answers.
 - A statement is on record where the speaker is reported saying or reacting, not merely present.
 - An edition of a named series ('KAMANDAG 8') must itself be on record, not just the series.
+- Japan and another country asked about as a pair ('the first Japan-Indonesia 2+2') must be on record
+  together, not with the other country named only as a comparison.
 - Values a yes/no question asserts ('signed in 1999, right?') are claims to check, not content to
   find: they never cause a refusal.
 - What someone said about something ('What did Ishiba say about Taiwan?') is recorded with the speaker
@@ -80,6 +82,9 @@ _QUOTED = re.compile(r"[\"“][^\"”]*[\"”]|(?:^|\s)'[^']+'")
 STATEMENT_ITEMS = 6
 # A named series with its edition: 'Sama Sama 2024', 'KAMANDAG 8', 'Doshin-Bayanihan 5-25'.
 _EDITION = re.compile(r"\b((?:[A-Z][\w-]*\s+){0,2}[A-Z][\w-]*)\s+((?:19|20)\d\d|\d{1,2}(?:-\d\d)?)(?![\d.,%+-])")
+_COUNTRY = r"([A-Z][a-z]+)"
+_PAIR = re.compile(rf"\bJapan(?:ese)?(?:\s*[-–]\s*|\s+and\s+){_COUNTRY}\b(?!')|\b{_COUNTRY}(?:\s*[-–]\s*|\s+and\s+)Japan\b(?!')")
+_JAPAN = re.compile(r"\b(?:Japan|Japanese|Tokyo)\b")
 _NOT_SERIES = frozenset(tokens("phase fy vision class type article section chapter part", keep_stopwords=True))  # the items an answer draws on (compose takes its support from the top six)
 _MONTH_WORDS = frozenset(tokens(" ".join(MONTH_NAMES)))
 # 'will', or 'going to' before a verb (not 'going to Manila', 'going to the Philippines')
@@ -203,7 +208,8 @@ class Scope:
         if ABOUT_STUDY.search(parsed.text):  # the study's own argument, asked in the asker's words
             return bool(self.unknown_names(parsed)) or max((s.similarity for s in retrieved), default=0) < floor
         return (self.outside(parsed, retrieved, floor) or _asks_future(parsed)
-                or self.unrecorded_statement(parsed, retrieved) or bool(unrecorded_editions(parsed, retrieved)))
+                or self.unrecorded_statement(parsed, retrieved) or bool(unrecorded_editions(parsed, retrieved))
+                or bool(unrecorded_pairs(parsed, retrieved)))
 
     def unrecorded_statement(self, parsed: ParsedQuestion, retrieved: list[Source]) -> bool:
         """'What did Marcos say in his speech at the RAA signing?' when no record among the best items
@@ -307,6 +313,23 @@ def unrecorded_editions(parsed: ParsedQuestion, retrieved: list[Source]) -> list
         if not any(names(one, (s.date or "")[:4] if s.kind == "event" else "")
                    for s in retrieved for one in (s.title, *sentences(s.text))):
             missing.append(f"{name} {edition}")
+    return missing
+
+
+def unrecorded_pairs(parsed: ParsedQuestion, retrieved: list[Source]) -> list[str]:
+    """Japan and another country asked about as a pair ('the first Japan-Indonesia 2+2', 'when did Japan
+    and Vietnam sign …') when no retrieved sentence names Japan acting with or for that country: one
+    that names it only as a point of comparison ('the second in ASEAN after Indonesia') is not a record
+    of that relation."""
+    missing = []
+    for m in _PAIR.finditer(_asking(parsed.text)):
+        other = m.group(1) or m.group(2)
+        if not tokens(other) or set(tokens(other)) & _GENERIC:
+            continue  # the Philippines, China, 'The': the study's own sides or no name at all
+        named = re.compile(rf"(?<!\bafter )(?<!\bbefore )(?<!\bthan )(?<!\blike )(?<!\bbesides )\b{re.escape(other)}\b")
+        if not any(_JAPAN.search(one) and named.search(one)
+                   for s in retrieved for one in (s.title, *sentences(s.text))):
+            missing.append(other)
     return missing
 
 
