@@ -84,6 +84,10 @@ STATEMENT_ITEMS = 6
 _EDITION = re.compile(r"\b((?:[A-Z][\w-]*\s+){0,2}[A-Z][\w-]*)\s+((?:19|20)\d\d|\d{1,2}(?:-\d\d)?)(?![\d.,%+-])")
 _COUNTRY = r"([A-Z][a-z]+)"
 _PAIR = re.compile(rf"\bJapan(?:ese)?(?:\s*[-–]\s*|\s+and\s+){_COUNTRY}\b(?!')|\b{_COUNTRY}(?:\s*[-–]\s*|\s+and\s+)Japan\b(?!')")
+# Who made the study (its author, publisher, funder) is asked with 'who' or 'which'; the material
+# answers it only where it names them ('written by …', 'published by …').
+_MAKERS_ASKED = re.compile(r"\b(?:who|which)\b[^?]*\b(?:author|authors|wrote|written|writer|publish\w*|fund\w*)\b", re.I)
+_MAKERS_NAMED = re.compile(r"\b(?:written|authored|published|funded|edited) by [A-Z]")
 _JAPAN = re.compile(r"\b(?:Japan|Japanese|Tokyo)\b")
 _NOT_SERIES = frozenset(tokens("phase fy vision class type article section chapter part", keep_stopwords=True))  # the items an answer draws on (compose takes its support from the top six)
 _MONTH_WORDS = frozenset(tokens(" ".join(MONTH_NAMES)))
@@ -206,7 +210,9 @@ class Scope:
         if parsed.answer_type in ("list", "range") and (filters.has_time or parsed.answer_type == "range"):
             return bool(self.unknown_names(parsed) or self.unknown_words(parsed))
         if ABOUT_STUDY.search(parsed.text):  # the study's own argument, asked in the asker's words
-            return bool(self.unknown_names(parsed)) or max((s.similarity for s in retrieved), default=0) < floor
+            return (bool(self.unknown_names(parsed)) or max((s.similarity for s in retrieved), default=0) < floor
+                    or (bool(_MAKERS_ASKED.search(parsed.text))
+                        and not any(_MAKERS_NAMED.search(f"{s.title} {s.text}") for s in retrieved)))
         return (self.outside(parsed, retrieved, floor) or _asks_future(parsed)
                 or self.unrecorded_statement(parsed, retrieved) or bool(unrecorded_editions(parsed, retrieved))
                 or bool(unrecorded_pairs(parsed, retrieved)))
