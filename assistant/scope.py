@@ -15,6 +15,7 @@ evidence, not by a similarity threshold fitted to a question list.
   any figure or name answers.
 - A statement is on record where the speaker is reported saying or reacting, not merely present.
 - An edition of a named series ('KAMANDAG 8') must itself be on record, not just the series.
+- Who won a contest, and by how many votes or seats, is on record only where the record gives that result.
 - Japan and another country asked about as a pair ('the first Japan-Indonesia 2+2') must be on record
   together, not with the other country named only as a comparison.
 - Values a yes/no question asserts ('signed in 1999, right?') are claims to check, not content to
@@ -88,6 +89,8 @@ _PAIR = re.compile(rf"\bJapan(?:ese)?(?:\s*[-–]\s*|\s+and\s+){_COUNTRY}\b(?!')
 # answers it only where it names them ('written by …', 'published by …').
 _MAKERS_ASKED = re.compile(r"\b(?:who|which)\b[^?]*\b(?:author|authors|wrote|written|writer|publish\w*|fund\w*)\b", re.I)
 _MAKERS_NAMED = re.compile(r"\b(?:written|authored|published|funded|edited) by [A-Z]")
+_OUTCOME = re.compile(r"\b(?:won|win|wins|winning|winner|topped|beat|defeated|lost|lose|victory|elected|seats|votes)\b", re.I)
+_CONTEST = re.compile(r"\b(?:elections?|midterms?|run-?off|polls?|race|votes?|leadership)\b", re.I)
 _JAPAN = re.compile(r"\b(?:Japan|Japanese|Tokyo)\b")
 _NOT_SERIES = frozenset(tokens("phase fy vision class type article section chapter part", keep_stopwords=True))  # the items an answer draws on (compose takes its support from the top six)
 _MONTH_WORDS = frozenset(tokens(" ".join(MONTH_NAMES)))
@@ -215,7 +218,7 @@ class Scope:
                         and not any(_MAKERS_NAMED.search(f"{s.title} {s.text}") for s in retrieved)))
         return (self.outside(parsed, retrieved, floor) or _asks_future(parsed)
                 or self.unrecorded_statement(parsed, retrieved) or bool(unrecorded_editions(parsed, retrieved))
-                or bool(unrecorded_pairs(parsed, retrieved)))
+                or bool(unrecorded_pairs(parsed, retrieved)) or unrecorded_outcome(parsed, retrieved))
 
     def unrecorded_statement(self, parsed: ParsedQuestion, retrieved: list[Source]) -> bool:
         """'What did Marcos say in his speech at the RAA signing?' when no record among the best items
@@ -337,6 +340,19 @@ def unrecorded_pairs(parsed: ParsedQuestion, retrieved: list[Source]) -> list[st
                    for s in retrieved for one in (s.title, *sentences(s.text))):
             missing.append(other)
     return missing
+
+
+def unrecorded_outcome(parsed: ParsedQuestion, retrieved: list[Source]) -> bool:
+    """Who won a contest, by how many votes or seats ('Who won the 2025 Senate midterm elections?'),
+    when no retrieved sentence names that contest (its names) with an outcome: the record mentions
+    elections that changed leaders without reporting every result."""
+    text = _asking(parsed.text)
+    if not (_OUTCOME.search(text) and _CONTEST.search(text)):
+        return False
+    names = [w for n in named_things(text) if n.rstrip("s") not in GLOSSARY  # 'PM' is a role, not a name
+             for w in tokens(n) if not _generic(w) and w not in _MONTH_WORDS and not w.isdigit()]
+    return not any(_OUTCOME.search(one) and _CONTEST.search(one) and set(names) <= set(tokens(one))
+                   for s in retrieved for one in sentences(s.text))
 
 
 def _editions(text: str) -> list[tuple[str, frozenset[str], str]]:

@@ -203,6 +203,7 @@ def test_an_attribute_the_record_never_gives_is_refused(assistant, question):
     "Which Japanese units took part in KAMANDAG 8?",  # the series is on record, this edition is not
     "When did Japan and Indonesia hold their first 2+2?",  # Indonesia is named only as a comparison
     "Who wrote this report?",  # the material never names its author
+    "Who won the Philippine Senate elections in 2025?",  # a contest the record names without its result
     "When will the Philippines take delivery of its first Abukuma-class destroyer?",  # after the record
 ])
 def test_unrecorded_statements_and_the_future_are_refused(assistant, question):
@@ -214,6 +215,7 @@ def test_unrecorded_statements_and_the_future_are_refused(assistant, question):
     "Which Japanese units took part in KAMANDAG 7?",
     "What did Japan and Vietnam agree in January 2017?",  # Japan would provide Vietnam with patrol vessels
     "What does the author argue about the relationship?",  # the author's argument is the study's
+    "How many lower-house votes did Ishiba get when he was elected PM?",  # a result the record gives
     "Didn't Kishida say at Shangri-La in 2022 that 'Taiwan today may be Japan tomorrow'?",  # the quote is the claim
     "Once the Phase III ships arrive, how many MRRVs will the PCG have?",  # a sum over what is recorded
     "What does the study expect the relationship will become?",  # the study's own view of the future
