@@ -80,7 +80,7 @@ _REPORTED = re.compile(
     r"spokes(?:person|man|woman))\b|[\"“”]|(?:^|\s)'\w[^']*\w'", re.I)
 _PRONOUN = re.compile(r"^(?:He|She|They|His|Her|Their|The (?:minister|ministry|spokes\w+|president|prime minister))\b")
 _QUOTED = re.compile(r"[\"“][^\"”]*[\"”]|(?:^|\s)'[^']+'")
-STATEMENT_ITEMS = 6
+STATEMENT_ITEMS = 6  # the items an answer draws on (compose takes its support from the top six)
 # A named series with its edition: 'Sama Sama 2024', 'KAMANDAG 8', 'Doshin-Bayanihan 5-25'.
 _EDITION = re.compile(r"\b((?:[A-Z][\w-]*\s+){0,2}[A-Z][\w-]*)\s+((?:19|20)\d\d|\d{1,2}(?:-\d\d)?)(?![\d.,%+-])")
 _COUNTRY = r"([A-Z][a-z]+)"
@@ -92,7 +92,7 @@ _MAKERS_NAMED = re.compile(r"\b(?:written|authored|published|funded|edited) by [
 _OUTCOME = re.compile(r"\b(?:won|win|wins|winning|winner|topped|beat|defeated|lost|lose|victory|elected|seats|votes)\b", re.I)
 _CONTEST = re.compile(r"\b(?:elections?|midterms?|run-?off|polls?|race|votes?|leadership)\b", re.I)
 _JAPAN = re.compile(r"\b(?:Japan|Japanese|Tokyo)\b")
-_NOT_SERIES = frozenset(tokens("phase fy vision class type article section chapter part", keep_stopwords=True))  # the items an answer draws on (compose takes its support from the top six)
+_NOT_SERIES = frozenset(tokens("phase fy vision class type article section chapter part", keep_stopwords=True))
 _MONTH_WORDS = frozenset(tokens(" ".join(MONTH_NAMES)))
 # 'will', or 'going to' before a verb (not 'going to Manila', 'going to the Philippines')
 _FUTURE = re.compile(r"\b(?:[Ww]ill|[Ww]on't)\b(?! of\b)|\bgoing to (?!(?:the|a|an|his|her|their|its)\b)[a-z]")
