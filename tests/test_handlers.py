@@ -246,3 +246,14 @@ def test_how_long_between_two_events_is_computed_from_their_dates_and_checked(as
 def test_several_people_asked_for_are_all_named(assistant):
     answer = assistant.ask("Who were the ministers at the second 2+2?")
     assert all(name in answer.answer for name in ("Kamikawa", "Kihara", "Manalo", "Teodoro"))
+
+
+@pytest.mark.parametrize("sentence, place", [
+    ("The radar was delivered to the Philippine Air Force in October 2023.", False),  # a body, not a place
+    ("The turnover was held at Wallace Air Station, La Union.", True),
+    ("The ships called at Subic Bay.", True),
+])
+def test_a_where_answer_names_a_place_not_a_body(sentence, place):
+    from types import SimpleNamespace
+    from assistant.handlers.where import names_place
+    assert names_place(SimpleNamespace(text=sentence)) is place

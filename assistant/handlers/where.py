@@ -11,12 +11,15 @@ from assistant.parse import QuestionPart
 from core.dates import MONTH_NAMES
 
 WHERE_SENTENCES = 2
-_PLACE = re.compile(rf"\b(?:in|at|off|near|aboard|to|from|inside|outside)\s+(?:the\s+)?(?!(?:{'|'.join(MONTH_NAMES)})\b)"
-                    r"[A-Z][a-z]+")
+_PLACE = re.compile(rf"\b(?:in|at|off|near|aboard|to|from|inside|outside)\s+(?:the\s+)?(?!(?i:{'|'.join(MONTH_NAMES)})\b)"
+                    r"([A-Z][a-z][\w'-]*(?:\s+(?:of\s+)?[A-Z][\w'-]*)*)")
+# 'to the Philippine Air Force' names a body, not a place.
+_BODY = re.compile(r"\b(?:Force|Forces|Navy|Army|Guard|Corps|Ministry|Department|Agency|Command|Government|Marines|"
+                   r"Electric|Industries|Shipbuilding|United|Corporation|Company)$")
 
 
 def names_place(c: Candidate) -> bool:
-    return bool(_PLACE.search(c.text))
+    return any(not _BODY.search(m.group(1)) for m in _PLACE.finditer(c.text))
 
 
 @register_handler("where")
