@@ -156,39 +156,6 @@ def interval_ends(question: str) -> tuple[str, str] | None:
     return None
 
 
-_ORDINAL_WORD = re.compile(r"\b(first|second|third|fourth|fifth|last|latest|earlier|later|previous|next|phase\s+\w+)\b",
-                           re.I)
-_PRONOUN = re.compile(r"\b(it|its|they|their|this|that)\b", re.I)
-
-
-def shared_noun(a: str, b: str) -> tuple[str, str]:
-    """A bare ordinal borrows the other side's noun: 'the first' and 'the second 2+2' -> 'the first 2+2'."""
-    if not content_words(_ORDINAL_WORD.sub("", a)) and _ORDINAL_WORD.search(b):
-        return a + " " + b[_ORDINAL_WORD.search(b).end():].strip(), b
-    if not content_words(_ORDINAL_WORD.sub("", b)) and _ORDINAL_WORD.search(a):
-        return a, b + " " + a[_ORDINAL_WORD.search(a).end():].strip()
-    return a, b
-
-
-def named_ends(question: str, a: str, b: str) -> tuple[str, str]:
-    """Two ends of a span, each as a phrase that names its event: a bare ordinal borrows the other's
-    noun, and a pronoun or an unnamed end takes the question's subject ('between the RAA being signed
-    and it taking effect' -> 'RAA taking effect'; 'from signature to …' in 'How long did it take the RAA
-    …' -> 'signature RAA')."""
-    a, b = shared_noun(a, b)
-    inside = set(_names(a) + _names(b))
-    subject = " ".join([w for w in _names(question) if w not in inside] or _names(a) or _names(b))
-    if not subject:
-        return a, b
-    ends = [_PRONOUN.sub(subject, end) for end in (a, b)]
-    # An end with a name or a date names its moment; any other takes the subject.
-    return tuple(end if _names(end) or YEAR.search(end) else f"{end} {subject}" for end in ends)
-
-
-def _names(text: str) -> list[str]:
-    return [w for w in named_things(text) if not w.isdigit()]
-
-
 def _dated_span(question: str) -> bool:
     """'… between 2011 and 2013', 'since March 2022 until 2024': a question about a period between two
     dates asks what the record holds in it, whatever its verb ('what did the relationship look like')."""

@@ -9,7 +9,8 @@ from assistant.compose import candidates
 from assistant.handlers import Context, Draft, register_handler
 from assistant.handlers.argument import about_study, argument_sources, attributed
 from assistant.handlers.facts import answer_from, fact
-from assistant.parse import QuestionPart, content_words, shared_noun
+from assistant.parse import QuestionPart, content_words
+from assistant.spans import shared_noun
 
 SIDE_SENTENCES = 3  # each side: its dated line or lead, and what sets it apart
 _SIDES = (

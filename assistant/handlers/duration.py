@@ -9,12 +9,13 @@ import re
 from assistant.compose import Claim, event_headline
 from assistant.handlers import Context, Draft, register_handler
 from assistant.handlers.how_many import how_many
-from assistant.parse import QuestionPart, interval_ends, named_ends
+from assistant.parse import QuestionPart, interval_ends
+from assistant.spans import named_ends
 from assistant.verify import span_sentence
 from core.dates import INTERVAL_UNITS, format_date, interval, period_bounds
 
 def end_phrases(question: str) -> tuple[str, str] | None:
-    """Each end as a phrase that names its event (``parse.named_ends``)."""
+    """Each end as a phrase that names its event (``spans.named_ends``)."""
     ends = interval_ends(question)
     return named_ends(question, *ends) if ends else None
 

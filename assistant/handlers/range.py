@@ -10,7 +10,8 @@ from dataclasses import replace
 
 from assistant.handlers import Context, Draft, register_handler
 from assistant.handlers.timeline_list import list_draft, timeline_list
-from assistant.parse import QuestionPart, named_ends
+from assistant.parse import QuestionPart
+from assistant.spans import named_ends
 from core.dates import YEAR
 
 _BETWEEN = re.compile(r"\bbetween\s+(.{3,80}?)\s+and\s+(.{3,80}?)\s*(?:[?.;]|$)", re.I)
