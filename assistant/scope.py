@@ -214,33 +214,9 @@ class Scope:
             return bool(self.unknown_names(parsed) or self.unknown_words(parsed))
         if ABOUT_STUDY.search(parsed.text):  # the study's own argument, asked in the asker's words
             return (bool(self.unknown_names(parsed)) or max((s.similarity for s in retrieved), default=0) < floor
-                    or (bool(_MAKERS_ASKED.search(parsed.text))
-                        and not any(_MAKERS_NAMED.search(f"{s.title} {s.text}") for s in retrieved)))
+                    or unrecorded_makers(parsed, retrieved))
         return (self.outside(parsed, retrieved, floor) or _asks_future(parsed)
-                or self.unrecorded_statement(parsed, retrieved) or bool(unrecorded_editions(parsed, retrieved))
-                or bool(unrecorded_pairs(parsed, retrieved)) or unrecorded_outcome(parsed, retrieved))
-
-    def unrecorded_statement(self, parsed: ParsedQuestion, retrieved: list[Source]) -> bool:
-        """'What did Marcos say in his speech at the RAA signing?' when no record among the best items
-        reports the speaker (named before the verb) saying or doing something in reply: a sentence, with
-        the one before it, that names the speaker and reports speech or a reaction, in an item that names
-        the subject (after the verb). Being at the event is not having said something there. A quoted
-        claim is what a yes/no question checks, not a subject to find. A comparison, a list or the
-        study's view is made of several items, and is not asked here."""
-        text = _asking(parsed.text)
-        verb = _STATEMENT.search(text)
-        if not verb or parsed.answer_type in ("compare", "argument", "list", "range", "first-latest"):
-            return False
-        speakers = _spellings(text[:verb.start()])
-        subjects = _spellings(_QUOTED.sub(" ", text[verb.end():]))
-        if not speakers:
-            return False
-        for source in retrieved[:STATEMENT_ITEMS]:
-            if not all(_named_in(n, item_words(source.title, source.text, source.actors)) for n in subjects):
-                continue
-            if any(any(_named_in(n, words) for n in speakers) for words in _reports(source)):
-                return False
-        return True
+                or any(unrecorded(parsed, retrieved) for unrecorded in _ON_RECORD_CHECKS))
 
     def outside(self, parsed: ParsedQuestion, retrieved: list[Source], floor: float = 0.0) -> bool:
         """``floor``: the best dense similarity below which nothing retrieved is about the question at
@@ -307,6 +283,35 @@ def _named_in(name: list[frozenset[str]], words: set[str]) -> bool:
     return any(spelling <= words for spelling in name)
 
 
+def unrecorded_statement(parsed: ParsedQuestion, retrieved: list[Source]) -> bool:
+    """'What did Marcos say in his speech at the RAA signing?' when no record among the best items
+    reports the speaker (named before the verb) saying or doing something in reply: a sentence, with
+    the one before it, that names the speaker and reports speech or a reaction, in an item that names
+    the subject (after the verb). Being at the event is not having said something there. A quoted
+    claim is what a yes/no question checks, not a subject to find. A comparison, a list or the
+    study's view is made of several items, and is not asked here."""
+    text = _asking(parsed.text)
+    verb = _STATEMENT.search(text)
+    if not verb or parsed.answer_type in ("compare", "argument", "list", "range", "first-latest"):
+        return False
+    speakers = _spellings(text[:verb.start()])
+    subjects = _spellings(_QUOTED.sub(" ", text[verb.end():]))
+    if not speakers:
+        return False
+    for source in retrieved[:STATEMENT_ITEMS]:
+        if not all(_named_in(n, item_words(source.title, source.text, source.actors)) for n in subjects):
+            continue
+        if any(any(_named_in(n, words) for n in speakers) for words in _reports(source)):
+            return False
+    return True
+
+
+def unrecorded_makers(parsed: ParsedQuestion, retrieved: list[Source]) -> bool:
+    """Who wrote, published or funded the study, when the material names no one that way."""
+    return bool(_MAKERS_ASKED.search(parsed.text)) and not any(
+        _MAKERS_NAMED.search(f"{s.title} {s.text}") for s in retrieved)
+
+
 def unrecorded_editions(parsed: ParsedQuestion, retrieved: list[Source]) -> list[str]:
     """Editions of a named series ('Sama Sama 2024', 'KAMANDAG 8') that no retrieved record names: a
     sentence naming the series with that number ('KAMANDAG 8') or year, or an event of that year naming
@@ -364,6 +369,10 @@ def _editions(text: str) -> list[tuple[str, frozenset[str], str]]:
         if words:
             out.append((name.split()[-1], words, edition))  # the word before the number names the series
     return out
+
+
+# Each asks whether a specific thing the question names is on record, not just its neighbours.
+_ON_RECORD_CHECKS = (unrecorded_statement, unrecorded_editions, unrecorded_pairs, unrecorded_outcome)
 
 
 def _asks_future(parsed: ParsedQuestion) -> bool:
