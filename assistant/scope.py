@@ -57,14 +57,16 @@ _MEASURES = frozenset(tokens(
     "iterations instance instances occasion occasions month months day days week weeks company companies firm "
     "firms organisation organization organisations organizations shipyard shipyards shipbuilder shipbuilders builder "
     "builders maker makers manufacturer manufacturers contractor contractors supplier suppliers "
-    "ship ships vessel vessels warship warships boat boats", keep_stopwords=True))  # any hull name answers 'which warship'
-_WH_PHRASE = re.compile(r"^\s*(?:and\s+)?(?:how (?:many|much)|which|whose|what(?:'s|s| (?:is|was|are|were))?(?: the| a| an)?)\s+",
-                        re.I)
+    "ship ships vessel vessels warship warships boat boats",  # any hull name answers 'which warship'
+    keep_stopwords=True))
+_WH_PHRASE = re.compile(r"^\s*(?:and\s+)?(?:how (?:many|much)|which|whose|"
+                        r"what(?:'s|s| (?:is|was|are|were))?(?: the| a| an)?)\s+", re.I)
 _HEAD_LETTERS = 4  # a shorter ending is a suffix, not a word ('-ion', '-ing')
 _HOW_OLD = re.compile(r"\bhow old\b", re.I)
 _FOCUS_WORDS = 3  # a focus is a short noun phrase: 'unit price', 'Japanese shipyard', 'Australian troops'
+# Verbs as written, not stemmed: in 'what call *sign*' the word is a noun.
 _VERBS = frozenset("take took taken join joined joins live lived lives go went come came make made get got build built "
-                   "send sent signed hold held happen happened become became serve served sat sit".split())  # as written: 'call *sign*' is a noun
+                   "send sent signed hold held happen happened become became serve served sat sit".split())
 _PARTICIPLE = re.compile(r"..[^e]ed$", re.I)  # 'carried', 'signed'; not 'need', 'speed', 'agreed'
 _NUMBER_WORDS = frozenset(tokens(" ".join((*NUMBER_WORDS, "dozen")), keep_stopwords=True))  # stemmed, as focus words are
 _DETERMINERS = frozenset("the a an its their his her this that these those".split())
@@ -84,12 +86,14 @@ STATEMENT_ITEMS = 6  # the items an answer draws on (compose takes its support f
 # A named series with its edition: 'Sama Sama 2024', 'KAMANDAG 8', 'Doshin-Bayanihan 5-25'.
 _EDITION = re.compile(r"\b((?:[A-Z][\w-]*\s+){0,2}[A-Z][\w-]*)\s+((?:19|20)\d\d|\d{1,2}(?:-\d\d)?)(?![\d.,%+-])")
 _COUNTRY = r"([A-Z][a-z]+)"
-_PAIR = re.compile(rf"\bJapan(?:ese)?(?:\s*[-–]\s*|\s+and\s+){_COUNTRY}\b(?!')|\b{_COUNTRY}(?:\s*[-–]\s*|\s+and\s+)Japan\b(?!')")
+_PAIR = re.compile(rf"\bJapan(?:ese)?(?:\s*[-–]\s*|\s+and\s+){_COUNTRY}\b(?!')|"
+                   rf"\b{_COUNTRY}(?:\s*[-–]\s*|\s+and\s+)Japan\b(?!')")
 # Who made the study (its author, publisher, funder) is asked with 'who' or 'which'; the material
 # answers it only where it names them ('written by …', 'published by …').
 _MAKERS_ASKED = re.compile(r"\b(?:who|which)\b[^?]*\b(?:author|authors|wrote|written|writer|publish\w*|fund\w*)\b", re.I)
 _MAKERS_NAMED = re.compile(r"\b(?:written|authored|published|funded|edited) by [A-Z]")
-_OUTCOME = re.compile(r"\b(?:won|win|wins|winning|winner|topped|beat|defeated|lost|lose|victory|elected|seats|votes)\b", re.I)
+_OUTCOME = re.compile(r"\b(?:won|win|wins|winning|winner|topped|beat|defeated|lost|lose|victory|elected|seats|votes)\b",
+                      re.I)
 _CONTEST = re.compile(r"\b(?:elections?|midterms?|run-?off|polls?|race|votes?|leadership)\b", re.I)
 _JAPAN = re.compile(r"\b(?:Japan|Japanese|Tokyo)\b")
 _NOT_SERIES = frozenset(tokens("phase fy vision class type article section chapter part", keep_stopwords=True))
