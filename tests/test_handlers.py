@@ -257,3 +257,8 @@ def test_a_where_answer_names_a_place_not_a_body(sentence, place):
     from types import SimpleNamespace
     from assistant.handlers.where import names_place
     assert names_place(SimpleNamespace(text=sentence)) is place
+
+
+def test_a_number_inside_a_name_is_not_a_claim(assistant):
+    answer = assistant.ask("Japan sold the TC-90 planes to the Philippine Navy, didn't it?")
+    assert not answer.answer.startswith("Yes")  # '90' in 'TC-90' asserts nothing the record could confirm

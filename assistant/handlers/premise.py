@@ -24,10 +24,14 @@ PREMISE_SENTENCES = 4
 CLAIM_HANDLERS = ("when", "who", "where", "how-many", "argument", "reason", "definition")
 
 
+# A number inside a name asserts nothing: 'TC-90', 'P-3C', 'UH-1H', '2+2'.
+_DESIGNATION = re.compile(r"\b[A-Za-z]+-\d\w*|\b\d+\+\d+\b")
+
+
 def asserted(question: str, persons: frozenset[str]) -> tuple[set[str], set[str]]:
     """(numbers, people) the question asserts."""
     people = {p for p in persons if " " not in p and re.search(rf"\b{re.escape(p)}\b", question)}
-    return numbers(question), people
+    return numbers(_DESIGNATION.sub(" ", question)), people
 
 
 def _interleave(a: list[Source], b: list[Source]) -> list[Source]:
