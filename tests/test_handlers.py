@@ -6,9 +6,12 @@ phases are added up, long lists open with their summary, and near-misses are ref
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
 
 import pytest
 
+from assistant.handlers.where import names_place
+from assistant.parse import parse
 from core.text import sentences
 from core.model import Turn
 
@@ -53,7 +56,8 @@ def test_an_acronym_in_the_phrase_matches_its_long_form_in_a_title(assistant):
 
 
 def test_a_phase_numeral_names_its_phase(assistant):
-    assert assistant.resolve_event("Phase I of the PCG patrol vessel project").ref == "2013-12-13-mrrv-yen-loan-signed"  # 'I' is not a stopword here
+    phase_one = assistant.resolve_event("Phase I of the PCG patrol vessel project")  # 'I' is not a stopword here
+    assert phase_one.ref == "2013-12-13-mrrv-yen-loan-signed"
     assert assistant.resolve_event("Phase III of the coast guard ships").ref.startswith("2024-")
 
 
@@ -185,7 +189,6 @@ def test_the_thing_asked_for_ends_at_its_verb(assistant):
     ("What call sign did the C-130H use?", ["call", "sign"]),
 ])
 def test_the_thing_asked_for(assistant, question, asked):
-    from assistant.parse import parse
     assert assistant.scope.asked_for(parse(question)) == asked
 
 
@@ -254,9 +257,7 @@ def test_several_people_asked_for_are_all_named(assistant):
     ("The ships called at Subic Bay.", True),
 ])
 def test_a_where_answer_names_a_place_not_a_body(sentence, place):
-    from types import SimpleNamespace
-    from assistant.handlers.where import names_place
-    assert names_place(SimpleNamespace(text=sentence)) is place
+    assert names_place(SimpleNamespace(text=sentence)) is place  # a candidate is read by its text alone
 
 
 def test_a_number_inside_a_name_is_not_a_claim(assistant):
