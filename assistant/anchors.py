@@ -26,6 +26,8 @@ def resolve_event(retriever: HybridRetriever, phrase: str, threshold: float,
     in the phrase picks among events of that year; ``exclude`` names events already taken. None when
     no event comes as close as ``threshold``."""
     phase = next(iter(_phases(phrase)), None)
+    # A phase names several events ('Phase II': the loan, the contract, each ship); a wider search keeps
+    # them among the hits before they are kept to that phase.
     hits = retriever.search(expand(phrase), RetrievalFilters(kinds=("event",)), top_k=20 if phase else 8)
     hits = [h for h in hits if h.ref not in exclude]
     years = set(YEAR.findall(phrase))

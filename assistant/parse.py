@@ -329,9 +329,8 @@ def _claimed_values(question: str) -> tuple[str, ...]:
     return tuple(re.findall(rf"{YEAR.pattern}|\b\d+(?:[.,]\d+)?\b", question))
 
 
-# A question word or an opening auxiliary gives a question its own shape; 'what about …' does not.
-_OWN_SHAPE = re.compile(r"\b(?:when|where|who|whom|whose|why|which|how(?! about)|what(?! about))\b|"
-                        r"^\W*(?:is|was|are|were|did|does|do|has|have|had|can|could|will|would)\b", re.I)
+# A question word or a yes/no shape gives a question its own shape; 'what about …' does not.
+_QUESTION_WORD = re.compile(r"\b(?:when|where|who|whom|whose|why|which|how(?! about)|what(?! about))\b", re.I)
 
 
 def _own_subject(piece: str) -> bool:
@@ -347,7 +346,7 @@ def parse(question: str, history: tuple[Turn, ...] | list[Turn] = ()) -> ParsedQ
     # at that meeting (first 2+2)?' asks what was agreed, not for a first) unless the referent is the study.
     asked = text if not context or ABOUT_STUDY.search(context) else text.replace(f" ({context})", "")
     kind = answer_type(asked, query)
-    if context and not _OWN_SHAPE.search(asked):  # 'And the JICA loan agreement itself?': asked as before
+    if context and not (_QUESTION_WORD.search(asked) or _YES_NO.search(asked)):  # 'And the JICA loan agreement itself?': asked as before
         earlier = next((t.content for t in reversed(history) if t.role == "user"), "")
         kind = answer_type(earlier, plan(earlier)) if earlier else kind
     if kind == "premise":  # its years and figures are claims to check, not a period to search in

@@ -95,7 +95,6 @@ _MAKERS_NAMED = re.compile(r"\b(?:written|authored|published|funded|edited) by [
 _OUTCOME = re.compile(r"\b(?:won|win|wins|winning|winner|topped|beat|defeated|lost|lose|victory|elected|seats|votes)\b",
                       re.I)
 _CONTEST = re.compile(r"\b(?:elections?|midterms?|run-?off|polls?|race|votes?|leadership)\b", re.I)
-_JAPAN = re.compile(r"\b(?:Japan|Japanese|Tokyo)\b")
 _NOT_SERIES = frozenset(tokens("phase fy vision class type article section chapter part", keep_stopwords=True))
 _MONTH_WORDS = frozenset(tokens(" ".join(MONTH_NAMES)))
 # 'will', or 'going to' before a verb (not 'going to Manila', 'going to the Philippines')
@@ -345,7 +344,7 @@ def unrecorded_pairs(parsed: ParsedQuestion, retrieved: list[Source]) -> list[st
         if not tokens(other) or set(tokens(other)) & _GENERIC:
             continue  # the Philippines, China, 'The': the study's own sides or no name at all
         named = re.compile(rf"(?<!\bafter )(?<!\bbefore )(?<!\bthan )(?<!\blike )(?<!\bbesides )\b{re.escape(other)}\b")
-        if not any(_JAPAN.search(one) and named.search(one)
+        if not any(SIDES[0] & set(tokens(one)) and named.search(one)
                    for s in retrieved for one in (s.title, *sentences(s.text))):
             missing.append(other)
     return missing
@@ -358,9 +357,8 @@ def unrecorded_outcome(parsed: ParsedQuestion, retrieved: list[Source]) -> bool:
     text = _asking(parsed.text)
     if not (_OUTCOME.search(text) and _CONTEST.search(text)):
         return False
-    names = [w for n in named_things(text) if n.rstrip("s") not in GLOSSARY  # 'PM' is a role, not a name
-             for w in tokens(n) if not _generic(w) and w not in _MONTH_WORDS and not w.isdigit()]
-    return not any(_OUTCOME.search(one) and _CONTEST.search(one) and set(names) <= set(tokens(one))
+    names = _spellings(text)
+    return not any(_OUTCOME.search(one) and _CONTEST.search(one) and all(_named_in(n, set(tokens(one))) for n in names)
                    for s in retrieved for one in sentences(s.text))
 
 
