@@ -16,6 +16,7 @@ evidence, not by a similarity threshold fitted to a question list.
 - A statement is on record where the speaker is reported saying or reacting, not merely present.
 - An edition of a named series ('KAMANDAG 8') must itself be on record, not just the series.
 - Who won a contest, and by how many votes or seats, is on record only where the record gives that result.
+- Who wrote, published or funded the study, and how long it is, are on record only where the material says.
 - Japan and another country asked about as a pair ('the first Japan-Indonesia 2+2') must be on record
   together, not with the other country named only as a comparison.
 - Values a yes/no question asserts ('signed in 1999, right?') are claims to check, not content to
@@ -57,7 +58,8 @@ _MEASURES = frozenset(tokens(
     "iterations instance instances occasion occasions month months day days week weeks company companies firm "
     "firms organisation organization organisations organizations shipyard shipyards shipbuilder shipbuilders builder "
     "builders maker makers manufacturer manufacturers contractor contractors supplier suppliers "
-    "ship ships vessel vessels warship warships boat boats",  # any hull name answers 'which warship'
+    "ship ships vessel vessels warship warships boat boats "  # any hull name answers 'which warship'
+    "weight emphasis importance attention stress",  # 'how much weight does the study put on …': a degree
     keep_stopwords=True))
 _WH_PHRASE = re.compile(r"^\s*(?:and\s+)?(?:how (?:many|much)|which|whose|"
                         r"what(?:'s|s| (?:is|was|are|were))?(?: the| a| an)?)\s+", re.I)
@@ -88,10 +90,13 @@ _EDITION = re.compile(r"\b((?:[A-Z][\w-]*\s+){0,2}[A-Z][\w-]*)\s+((?:19|20)\d\d|
 _COUNTRY = r"([A-Z][a-z]+)"
 _PAIR = re.compile(rf"\bJapan(?:ese)?(?:\s*[-–]\s*|\s+and\s+){_COUNTRY}\b(?!')|"
                    rf"\b{_COUNTRY}(?:\s*[-–]\s*|\s+and\s+)Japan\b(?!')")
-# Who made the study (its author, publisher, funder) is asked with 'who' or 'which'; the material
-# answers it only where it names them ('written by …', 'published by …').
+# The study as a publication: who made it (its author, publisher, funder) and how long it is. The
+# material answers these only where it states them ('written by …', '212 pages').
 _MAKERS_ASKED = re.compile(r"\b(?:who|which)\b[^?]*\b(?:author|authors|wrote|written|writer|publish\w*|fund\w*)\b", re.I)
 _MAKERS_NAMED = re.compile(r"\b(?:written|authored|published|funded|edited) by [A-Z]")
+_LENGTH_ASKED = re.compile(r"\bhow many (?:pages|words)\b|\bhow long is (?:the|this) (?:study|report|paper)\b|"
+                           r"\b(?:page|word) count\b", re.I)
+_LENGTH_NAMED = re.compile(r"\b\d[\d,]* (?:pages|words)\b")
 _OUTCOME = re.compile(r"\b(?:won|win|wins|winning|winner|topped|beat|defeated|lost|lose|victory|elected|seats|votes)\b",
                       re.I)
 _CONTEST = re.compile(r"\b(?:elections?|midterms?|run-?off|polls?|race|votes?|leadership)\b", re.I)
@@ -210,14 +215,16 @@ class Scope:
                 floor: float) -> bool:
         """A list over a period is answered from the timeline's events in it, whatever words retrieval
         matched, unless it names something the corpus never mentions. A question about the study's own
-        argument is inside unless it names something the corpus never mentions or nothing comes close:
-        its words are the asker's paraphrase of the study's concepts. Any other question must be
-        supported by its best evidence (:meth:`outside`)."""
+        argument is inside unless it names something the corpus never mentions, asks for a thing the
+        best items do not hold, or asks what the material does not record about the study as a
+        publication (its makers, its length): its other words are the asker's paraphrase of the
+        study's concepts, so no similarity floor applies to it. Any other question must be supported
+        by its best evidence (:meth:`outside`)."""
         if parsed.answer_type in ("list", "range") and (filters.has_time or parsed.answer_type == "range"):
             return bool(self.unknown_names(parsed) or self.unknown_words(parsed))
         if ABOUT_STUDY.search(parsed.text):  # the study's own argument, asked in the asker's words
-            return (bool(self.unknown_names(parsed)) or max((s.similarity for s in retrieved), default=0) < floor
-                    or unrecorded_makers(parsed, retrieved))
+            return (bool(self.unknown_names(parsed)) or self.missing_asked_for(parsed, retrieved)
+                    or unrecorded_publication(parsed, retrieved))
         return (self.outside(parsed, retrieved, floor) or _asks_future(parsed)
                 or any(unrecorded(parsed, retrieved) for unrecorded in _ON_RECORD_CHECKS))
 
@@ -228,12 +235,16 @@ class Scope:
             return True
         if self.unknown_names(parsed):
             return True
-        evidence = retrieved[:EVIDENCE_ITEMS]
-        found = self._words(evidence)
-        if any(not _held(self.known(w) or w, found) and not self.common(w) for w in self.asked_for(parsed)):
+        if self.missing_asked_for(parsed, retrieved):
             return True
+        evidence = retrieved[:EVIDENCE_ITEMS]
         share = self.supported_share(parsed, evidence)
         return share == 0.0 or (bool(self.unknown_words(parsed)) and share < SUPPORTED_SHARE)
+
+    def missing_asked_for(self, parsed: ParsedQuestion, retrieved: list[Source]) -> bool:
+        """The thing asked for ('how many *pages*') is named by none of the best items."""
+        found = self._words(retrieved[:EVIDENCE_ITEMS])
+        return any(not _held(self.known(w) or w, found) and not self.common(w) for w in self.asked_for(parsed))
 
     def unknown_words(self, parsed: ParsedQuestion) -> list[str]:
         """Content words the corpus never uses, misspellings aside ('tourists', 'GDP')."""
@@ -309,10 +320,10 @@ def unrecorded_statement(parsed: ParsedQuestion, retrieved: list[Source]) -> boo
     return True
 
 
-def unrecorded_makers(parsed: ParsedQuestion, retrieved: list[Source]) -> bool:
-    """Who wrote, published or funded the study, when the material names no one that way."""
-    return bool(_MAKERS_ASKED.search(parsed.text)) and not any(
-        _MAKERS_NAMED.search(f"{s.title} {s.text}") for s in retrieved)
+def unrecorded_publication(parsed: ParsedQuestion, retrieved: list[Source]) -> bool:
+    """Who wrote, published or funded the study, or how long it is, when the material does not say."""
+    return any(asked.search(parsed.text) and not any(named.search(f"{s.title} {s.text}") for s in retrieved)
+               for asked, named in ((_MAKERS_ASKED, _MAKERS_NAMED), (_LENGTH_ASKED, _LENGTH_NAMED)))
 
 
 def unrecorded_editions(parsed: ParsedQuestion, retrieved: list[Source]) -> list[str]:

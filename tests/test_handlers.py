@@ -206,6 +206,7 @@ def test_an_attribute_the_record_never_gives_is_refused(assistant, question):
     "Which Japanese units took part in KAMANDAG 8?",  # the series is on record, this edition is not
     "When did Japan and Indonesia hold their first 2+2?",  # Indonesia is named only as a comparison
     "Who wrote this report?",  # the material never names its author
+    "How many pages long is the report?",  # nor its length
     "Who won the Philippine Senate elections in 2025?",  # a contest the record names without its result
     "When will the Philippines take delivery of its first Abukuma-class destroyer?",  # after the record
 ])
@@ -227,6 +228,8 @@ def test_unrecorded_statements_and_the_future_are_refused(assistant, question):
     "Which PM went to Davao in January 2017?",  # 'PM' is read as 'prime minister'
     "Are Japan-PH defence ties mostly symbolic, according to the study?",  # 'PH': the Philippines
     "Which warships took part in the first bilateral MCA?",  # any hull name answers 'which warships'
+    "How much weight does the study put on the Vientiane Vision?",  # a degree, which the study's view answers
+    "What are the study's research questions?",  # the study's concepts in the asker's words: no similarity floor
 ])
 def test_statements_on_record_the_study_s_future_and_plain_words_are_answered(assistant, question):
     assert not assistant.ask(question).refused
