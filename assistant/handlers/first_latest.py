@@ -80,6 +80,7 @@ def first_latest(ctx: Context, part: QuestionPart) -> Draft:
         return answer_from(ctx, part, ctx.retrieved, budget=FIRST_SENTENCES)
     chosen = max(events, key=lambda e: (e.date or "", e.ref)) if latest else min(events, key=lambda e: (e.date or "", e.ref))
     sources = [chosen] + [s for s in ctx.retrieved if s.ref != chosen.ref]
-    lead = next(c for c in candidates([chosen]) if c.position == -1)
-    return answer_from(ctx, part, sources, budget=FIRST_SENTENCES, lead=lead,
-                       pool_filter=lambda c: c.source.ref == chosen.ref)
+    told = candidates([chosen])  # the event told whole: its dated line and every sentence of its summary
+    lead = next(c for c in told if c.position == -1)
+    return answer_from(ctx, part, sources, budget=len(told), lead=lead,
+                       pool_filter=lambda c: c.source.ref == chosen.ref, whole_items=True)
