@@ -33,6 +33,9 @@ _SELF_DESCRIPTION = re.compile(r"\b(this|the) (?:(?:concluding|opening|present|c
 
 
 
+TOPIC_WORDS = 12
+
+
 @dataclass(frozen=True)
 class Claim:
     """One answer sentence and the item(s) it cites."""
@@ -57,6 +60,15 @@ class Candidate:
     @property
     def dangling(self) -> bool:
         return self.position >= 0 and opens_with_reference(self.text)
+
+    @property
+    def announces(self) -> bool:
+        """A chapter's topic sentence ('The study ends with a recommendation.', 'Defense ministers built a
+        parallel track.'): short, with no figure or name after its first word, so what it announces is
+        in the sentence after it. (The digest's topic sentences run 5-12 words; its claims run longer.)"""
+        rest = self.text.split(None, 1)[1:]
+        return (self.source.kind == "chapter" and self.position >= 0 and len(self.text.split()) <= TOPIC_WORDS
+                and not (rest and facts(rest[0])))
 
 
 def event_headline(source: Source) -> str:
@@ -134,13 +146,14 @@ def facts(text: str) -> set[str]:
 
 def select(pool: list[Candidate], relevance: Relevance, *, budget: int,
            wanted: Callable[[Candidate], bool] | None = None, lead: Candidate | None = None,
-           breadth: bool = False, whole_items: bool = False) -> list[Candidate]:
+           breadth: bool = False, any_likeness: bool = False) -> list[Candidate]:
     """The lead (the most relevant sentence of the wanted kind, unless given), then sentences that add
     coverage of the question or a new fact while they stay at least half as relevant as the lead:
     the most relevant first, or with ``breadth`` (an explanation, a definition, the study's argument)
-    the most relevant for what they add. ``whole_items``: the pool is one item the question is about
-    (a compared event), so its sentences need no likeness to the question's words. Each kept sentence
-    that leans on its predecessor brings the predecessor along."""
+    the most relevant for what they add. ``any_likeness``: every sentence of the pool is about the
+    question (a compared event, the study's chapters on an argument), so none needs likeness to its
+    words. Each kept sentence that leans on its predecessor brings the predecessor along, and a topic
+    sentence the sentence it announces."""
     if not pool or budget <= 0:
         return []
     scored = sorted(pool, key=lambda c: (-relevance(c), c.rank, c.position))
@@ -150,14 +163,14 @@ def select(pool: list[Candidate], relevance: Relevance, *, budget: int,
         lead = max(typed, key=lambda c: (not c.dangling, relevance.focus(c))) if typed else scored[0]
     chosen: list[Candidate] = []
     _add(chosen, lead, pool)
-    floor = 0.0 if whole_items else relevance(lead) / 2
+    floor = 0.0 if any_likeness else relevance(lead) / 2
     # A sentence that leans on the lead ('Its forecast rests on …') carries the lead's thought on.
     rest = [c for c in scored if relevance(c) >= floor or _continues(c, lead)]
     while len(chosen) < budget:
         taken = {x.key for x in chosen}
         said = set().union(*(x.words for x in chosen))
         fits = [c for c in rest if c.key not in taken and _adds_something(c, chosen, relevance)
-                and len(chosen) + (2 if _needs_context(c, pool) and _predecessor(c, pool) not in chosen else 1) <= budget]
+                and len(chosen) + _cost(c, chosen, pool) <= budget]
         if not fits:
             break
         # Relevance discounted by what is already said (maximal marginal relevance, with the
@@ -174,10 +187,26 @@ def novelty(c: Candidate, said: set[str]) -> float:
 
 
 def _predecessor(c: Candidate, pool: list[Candidate]) -> Candidate | None:
+    return _neighbour(c, pool, -1)
+
+
+def _successor(c: Candidate, pool: list[Candidate]) -> Candidate | None:
+    return _neighbour(c, pool, 1)
+
+
+def _neighbour(c: Candidate, pool: list[Candidate], step: int) -> Candidate | None:
     for other in pool:
-        if other.source is c.source and other.position == c.position - 1:
+        if other.source is c.source and other.position == c.position + step:
             return other
     return None
+
+
+def _cost(c: Candidate, chosen: list[Candidate], pool: list[Candidate]) -> int:
+    """The sentences ``c`` takes: itself, the one it leans on, the one it announces."""
+    taken = {x.key for x in chosen}
+    before = _predecessor(c, pool) if _needs_context(c, pool) else None
+    after = _successor(c, pool) if c.announces else None
+    return 1 + sum(1 for x in (before, after) if x is not None and x.key not in taken)
 
 
 def _continues(c: Candidate, lead: Candidate) -> bool:
@@ -197,6 +226,14 @@ def _add(chosen: list[Candidate], c: Candidate, pool: list[Candidate]) -> None:
             return
         if before.key not in {x.key for x in chosen}:
             chosen.append(before)
+    if c.announces:  # a topic sentence comes with what it announces, or not at all
+        after = _successor(c, pool)
+        if after is None:
+            if chosen:
+                return
+        elif after.key not in {x.key for x in chosen}:
+            chosen.extend([c, after])
+            return
     chosen.append(c)
 
 

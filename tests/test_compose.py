@@ -43,6 +43,20 @@ def test_the_sentence_carrying_the_lead_on_comes_with_it_however_few_question_wo
     assert [c.text for c in chosen][:2] == [lead_text, carried]
 
 
+def test_a_topic_sentence_comes_with_what_it_announces_or_not_at_all():
+    topic = "The study ends with a recommendation."
+    announced = "It argues that Japan should apply the Philippine experience to other like-minded partners."
+    claim = "According to the study, Japan and the Philippines now form a quasi-alliance."
+    last_topic = "Disaster relief has been a constant thread."
+    pool = candidates([chapter(f"{claim} {topic} {announced}"), chapter(last_topic, ref="4.4")],
+                      {"3": [(claim, 0.9), (topic, 0.8), (announced, 0.3)], "4.4": [(last_topic, 0.85)]})
+    chosen = [c.text for c in select(pool, Relevance(["study", "recommend"], pool), budget=4, any_likeness=True)]
+    assert chosen.index(announced) == chosen.index(topic) + 1
+    assert claim in chosen and last_topic not in chosen  # the last announces nothing that follows it
+    chosen = [c.text for c in select(pool, Relevance(["quasi", "allianc"], pool), budget=2, any_likeness=True)]
+    assert chosen == [claim]  # no room for the topic sentence with what it announces
+
+
 def test_a_person_is_named_in_full_the_first_time():
     event = Source(kind="event", ref="e", chapter="4.2", date="2023-11-04", title="Kishida addresses Congress",
                    text="Kishida spoke.", actors=["Fumio Kishida", "Teodoro Locsin Jr.", "Gilberto Teodoro",

@@ -33,4 +33,7 @@ def argument_sources(ctx: Context, text: str) -> list[Source]:
 
 @register_handler("argument")
 def argument(ctx: Context, part: QuestionPart) -> Draft:
-    return answer_from(ctx, part, argument_sources(ctx, part.text), budget=ARGUMENT_SENTENCES, wanted=attributed, breadth=True)
+    # The study's argument is asked in the asker's words, which its chapters rarely share: the passages
+    # closest in meaning are about it, ordered by relevance and what each adds, with no floor on likeness.
+    return answer_from(ctx, part, argument_sources(ctx, part.text), budget=ARGUMENT_SENTENCES, wanted=attributed,
+                       breadth=True, any_likeness=True)

@@ -105,7 +105,7 @@ def compare(ctx: Context, part: QuestionPart) -> Draft:
         # question used; an unresolved side by the sentences closest to it.
         draft = answer_from(ctx, side_part, found, budget=SIDE_SENTENCES, lead=lead,
                             pool_filter=(lambda c, e=event: c.source.ref == e.ref) if event else None,
-                            breadth=True, whole_items=event is not None)
+                            breadth=True, any_likeness=event is not None)
         claims += [c for c in draft.claims if c.text not in {x.text for x in claims}]
         retrieved += [s for s in found if s not in retrieved]
     return Draft(claims, retrieved=retrieved)

@@ -16,7 +16,7 @@ FACT_SENTENCES = 4  # a plain fact (or several things asked for): the answer and
 def answer_from(ctx: Context, part: QuestionPart, sources: list[Source], *, budget: int,
                 wanted: Callable[[Candidate], bool] | None = None, pool_filter: Callable[[Candidate], bool] | None = None,
                 lead: Candidate | None = None, pool: list[Candidate] | None = None, breadth: bool = False,
-                whole_items: bool = False) -> Draft:
+                any_likeness: bool = False) -> Draft:
     """Select and order sentences from ``sources`` for ``part`` (``pool``: their candidates, if the
     caller has them already)."""
     pool = pool if pool is not None else candidates(sources, ctx.sentence_scores(part.text, sources))
@@ -28,7 +28,7 @@ def answer_from(ctx: Context, part: QuestionPart, sources: list[Source], *, budg
         if inside and wanted is not None and any(wanted(c) for c in pool if c.key in inside):
             wanted = (lambda w: lambda c: w(c) and c.key in inside)(wanted)
     chosen = select(pool, relevance, budget=budget, wanted=wanted, lead=lead, breadth=breadth,
-                    whole_items=whole_items)
+                    any_likeness=any_likeness)
     return Draft(claims_of(chosen), retrieved=sources)
 
 

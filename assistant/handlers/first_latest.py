@@ -83,4 +83,4 @@ def first_latest(ctx: Context, part: QuestionPart) -> Draft:
     told = candidates([chosen])  # the event told whole: its dated line and every sentence of its summary
     lead = next(c for c in told if c.position == -1)
     return answer_from(ctx, part, sources, budget=len(told), lead=lead,
-                       pool_filter=lambda c: c.source.ref == chosen.ref, whole_items=True)
+                       pool_filter=lambda c: c.source.ref == chosen.ref, any_likeness=True)
