@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from assistant.query import QueryPlan, plan
+from assistant.query import ASKS_ONE_THING, QueryPlan, plan
 from core.dates import MONTH_NAMES, YEAR
 from core.text import STOPWORDS, tokens
 from core.model import Turn
@@ -177,7 +177,8 @@ def answer_type(question: str, query: QueryPlan | None = None, *, yes_no: bool =
         return "how-many"
     if _COMPARE.search(q):
         return "compare"
-    if (_HAPPENED.search(q) and (_SPAN.search(q) or (query.anchors and query.has_time))) or _dated_span(q):
+    if ((_HAPPENED.search(q) and not ASKS_ONE_THING.match(q) and (_SPAN.search(q) or (query.anchors and query.has_time)))
+            or _dated_span(q)):
         return "range"
     if _HAPPENING_IN.search(q) and re.match(r"^\s*(what|which)\b", q, re.I):
         return "list"  # 'what trilateral firsts happened in June 2023?': the record's events in that period

@@ -157,7 +157,7 @@ class QueryPlan:
 
 
 _ANCHOR_TAIL = r"((?:the |japan'?s? |its )?(?![0-9]{4}\b)[a-z0-9'+ .-]{3,60}?)(?=[?,.;]|\s+(?:and|what|which|how|did|has|have)\b|$)"
-_ANCHOR_BETWEEN = re.compile(r"\bbetween\s+(.{3,60}?)\s+and\s+(.{3,60}?)(?=[?,.;]|$)", re.I)
+_ANCHOR_BETWEEN = re.compile(r"\bbetween\s+(.{3,60}?)\s+and\s+(.{3,60}?)\s*(?=[?,;(]|\.(?!\d)|$)", re.I)
 _ANCHOR_ONE = re.compile(rf"\b(since|after|following|before|prior to|until|up to)\s+{_ANCHOR_TAIL}", re.I)
 
 
@@ -165,10 +165,16 @@ _ABOUT_TIME = re.compile(r"\b(happen\w*|occur\w*|took place|take place|events?|m
                          r"what did .+ do|changed?)\b", re.I)
 
 
+# 'Where / who / when did the exercise between the PCG, JCG and US Coast Guard take place?' asks for
+# one thing about one event: its 'between' names the parties, not a period.
+ASKS_ONE_THING = re.compile(r"^\s*(?:where|who|when)\b", re.I)
+
+
 def _anchors(question: str) -> tuple[tuple[str, str], ...]:
     """Named events used as time bounds. "between X and Y" is read as a span only in a question
     about what happened ("between Japan and the Philippines" is not one)."""
-    if _ABOUT_TIME.search(question) and (m := _ANCHOR_BETWEEN.search(question)):
+    if (_ABOUT_TIME.search(question) and not ASKS_ONE_THING.match(question)
+            and (m := _ANCHOR_BETWEEN.search(question))):
         if not re.fullmatch(r"\d{4}", m.group(1).strip()) and not re.fullmatch(r"\d{4}", m.group(2).strip()):
             return (("after", m.group(1).strip()), ("before", m.group(2).strip()))
     found = []

@@ -7,11 +7,12 @@ from __future__ import annotations
 import re
 
 from assistant.parse import content_words, named_things
-from core.dates import YEAR
+from core.dates import MONTH_NAMES, YEAR
 
 _ORDINAL_WORD = re.compile(r"\b(first|second|third|fourth|fifth|last|latest|earlier|later|previous|next|phase\s+\w+)\b",
                            re.I)
-_PRONOUN = re.compile(r"\b(it|its|they|their|this|that)\b", re.I)
+_PRONOUN = re.compile(r"\b(?:it|its|they|their)\b|\b(?:this|that)\b(?!\s+\w)", re.I)  # not 'that November'
+_CARRIED = re.compile(r"\(([^()]+)\)\s*\?*\s*$")
 
 
 def shared_noun(a: str, b: str) -> tuple[str, str]:
@@ -30,13 +31,24 @@ def named_ends(question: str, a: str, b: str) -> tuple[str, str]:
     …' -> 'signature RAA')."""
     a, b = shared_noun(a, b)
     inside = set(_names(a) + _names(b))
-    subject = " ".join([w for w in _names(question) if w not in inside] or _names(a) or _names(b))
+    carried = _CARRIED.search(question)  # a follow-up's subject, as the rewrite carried it, says what 'that' was
+    subject = carried.group(1) if carried else " ".join([w for w in _names(question) if w not in inside]
+                                                        or _names(a) or _names(b))
     if not subject:
         return a, b
     ends = [_PRONOUN.sub(subject, end) for end in (a, b)]
-    # An end with a name or a date names its moment; any other takes the subject.
+    # An end with a name or a date names its moment; any other ('the 2.0 version') takes the subject.
     return tuple(end if _names(end) or YEAR.search(end) else f"{end} {subject}" for end in ends)
 
 
 def _names(text: str) -> list[str]:
-    return [w for w in named_things(text) if not w.isdigit()]
+    return [w for w in named_things(text) if re.search(r"[A-Za-z]", w)]
+
+
+_SAME_YEAR = re.compile(r"\b(?:that|the same)\s+(year|(?:%s))\b" % "|".join(MONTH_NAMES), re.I)
+
+
+def in_year_of(end: str, year: str) -> str:
+    """An end dated by the other end ('the Vientiane Vision that November', after a ruling in July
+    2016) with that year written in: 'the Vientiane Vision November 2016'."""
+    return _SAME_YEAR.sub(lambda m: year if m.group(1).lower() == "year" else f"{m.group(1)} {year}", end)

@@ -94,6 +94,33 @@ def test_between_two_anchors_keeps_both_bounds(assistant):
     assert dates and all("2022-04-09" < d < "2024-07-08" for d in dates) and dates == sorted(dates)
 
 
+def test_the_second_end_of_a_range_is_the_event_of_that_name_after_the_first(assistant):
+    answer = assistant.ask("What happened between Russia's invasion of Ukraine and Japan's new National Security Strategy?")
+    dates = [c.source.date for c in answer.citations]
+    assert dates and all("2022-02-24" < d < "2022-12-16" for d in dates)  # the 2022 strategy, not the 2013 one
+
+
+def test_a_month_inside_an_end_names_the_end_not_the_period(assistant):
+    answer = assistant.ask("What happened between the Hague arbitration ruling in July 2016 and the Vientiane Vision "
+                           "that November?")
+    dates = [c.source.date for c in answer.citations]
+    assert "2016-10-26" in dates and all("2016-07-12" < d < "2016-11-16" for d in dates)
+
+
+def test_a_follow_up_range_from_that_starts_at_the_previous_subject(assistant):
+    history = [Turn("user", "When was the Vientiane Vision announced?"),
+               Turn("assistant", "Defense Minister Tomomi Inada announced it in Vientiane on 16 November 2016.")]
+    answer = assistant.ask("what happened between that and the 2.0 version?", history)
+    dates = [c.source.date for c in answer.citations]
+    assert dates and all("2016-11-16" < d < "2019-11-17" for d in dates)
+
+
+def test_where_an_exercise_between_three_parties_took_place_is_not_a_period(assistant):
+    answer = assistant.ask("Where did the first trilateral coast guard exercise between the PCG, JCG and US Coast Guard "
+                           "take place?")
+    assert answer.answer_type == "where" and "Mariveles" in first_sentence(answer)
+
+
 def test_first_x_is_the_earliest_event_that_is_an_x(assistant):
     answer = assistant.ask("What was the first exercise under the RAA?")
     assert answer.citations[0].source.ref == "2025-10-07-doshin-bayanihan-first-raa-exercise"

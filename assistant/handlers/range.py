@@ -11,12 +11,16 @@ from dataclasses import replace
 from assistant.handlers import Context, Draft, register_handler
 from assistant.handlers.timeline_list import list_draft, timeline_list
 from assistant.parse import QuestionPart
-from assistant.spans import named_ends
+from assistant.retrieval import RetrievalFilters
+from assistant.spans import in_year_of, named_ends
 from core.dates import YEAR
 
-_BETWEEN = re.compile(r"\bbetween\s+(.{3,80}?)\s+and\s+(.{3,80}?)\s*(?:[?.;]|$)", re.I)
-_AFTER_BEFORE = re.compile(r"\b(?:after|since|following)\s+(.{3,80}?)\s+(?:and\s+)?(?:before|until|up to|prior to)\s+"
-                           r"(.{3,80}?)\s*(?:[?.;]|$)", re.I)
+# An end runs to the question's end or to a parenthesis: a follow-up's carried subject ('(Vientiane
+# Vision announced)') is context, not part of the end; a point inside a number ('2.0') ends nothing.
+_END = r"(.{3,80}?)\s*(?:[?;(]|\.(?!\d)|$)"
+_BETWEEN = re.compile(rf"\bbetween\s+(.{{3,80}}?)\s+and\s+{_END}", re.I)
+_AFTER_BEFORE = re.compile(rf"\b(?:after|since|following)\s+(.{{3,80}}?)\s+(?:and\s+)?(?:before|until|up to|prior to)\s+"
+                           rf"{_END}", re.I)
 
 
 def anchor_phrases(question: str) -> tuple[str, str] | None:
@@ -33,12 +37,20 @@ def between(ctx: Context, part: QuestionPart) -> Draft:
     phrases = anchor_phrases(part.text)
     if phrases and not any(_date_phrase(p) for p in phrases):  # years are the plan's inclusive range
         first = ctx.resolve_event(phrases[0])
-        # Two ends, two events: 'the RAA taking effect' is not its signing again.
-        events = [first, ctx.resolve_event(phrases[1], exclude=frozenset({first.ref} if first else ()))]
+        # Two ends, two events, the second after the first: 'the RAA taking effect' is not its signing
+        # again, and 'between Russia's invasion of Ukraine and Japan's new National Security Strategy'
+        # ends at the strategy adopted after the invasion, not at the first one (2013).
+        second, earlier = phrases[1], frozenset()
+        if first and first.date:  # 'that November': the first end's year
+            second = in_year_of(second, first.date[:4])
+            earlier = frozenset(e.ref for e in ctx.timeline(RetrievalFilters()) if (e.date or "") <= first.date)
+        events = [first, ctx.resolve_event(second, exclude=earlier)]
         bounds = [e.date if e else None for e in events]
         if all(bounds) and bounds[0] < bounds[1]:
+            # The ends bound the period: a month or year named inside them ('the ruling in July 2016') only
+            # says which event an end is.
             filters = replace(ctx.filters, kinds=("event",), after=bounds[0], before=bounds[1],
-                              year_from=None, year_to=None)
+                              year_from=None, year_to=None, on=None)
             items = ctx.timeline(filters)
             if items:
                 return list_draft(items)
