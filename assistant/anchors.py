@@ -13,7 +13,7 @@ from core.dates import YEAR
 from core.model import Source
 from core.text import tokens
 
-_ORDINALS = {"first", "second", "third", "fourth", "fifth", "sixth"}
+ORDINALS = frozenset({"first", "second", "third", "fourth", "fifth", "sixth"})  # the record numbers its series so far
 _PHASE = re.compile(r"\bphase\s+(IV|V|I{1,3}|\d)\b", re.I)  # 'Phase I': the numeral is the name, not a stopword
 
 
@@ -39,14 +39,14 @@ def resolve_event(retriever: HybridRetriever, phrase: str, threshold: float,
         return None
     best = max(h.similarity for h in hits)
     wanted = set(tokens(expand(phrase)))
-    ordinals = wanted & _ORDINALS
+    ordinals = wanted & ORDINALS
     acronyms = {short for short in GLOSSARY if _mentions(short, phrase)}
 
     def rank(s: Source):  # ordinals, acronyms and title words first, then the closer match, then the earlier
         title = set(tokens(s.title))
         exact = len(ordinals & title) + sum(_mentions(short, s.title) for short in acronyms)  # each names one thing
         exact += phase in _phases(s.title)
-        return (-3 * exact - len((wanted - _ORDINALS) & title), -s.similarity, s.date or "")
+        return (-3 * exact - len((wanted - ORDINALS) & title), -s.similarity, s.date or "")
 
     return min((h for h in hits if h.similarity >= best - 0.15), key=rank)
 

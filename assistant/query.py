@@ -61,9 +61,14 @@ def acronym(short: str) -> str:
     return rf"(?<![\w+]){re.escape(short)}s?(?![\w+])"
 
 
+# Words the record writes as 'first' ('the inaugural 2+2' is the record's 'first 2+2').
+_FIRST_IN_OTHER_WORDS = re.compile(r"\b(?:inaugural|maiden|initial)\b", re.I)
+
+
 def expand(text: str) -> str:
-    """Append the other form of every acronym or long name the text uses."""
-    extra = []
+    """Append the other form of every acronym or long name the text uses, and 'first' for a word that
+    means it."""
+    extra = ["first"] if _FIRST_IN_OTHER_WORDS.search(text) and not re.search(r"\bfirst\b", text, re.I) else []
     for short, long in GLOSSARY.items():
         has_short = re.search(acronym(short), text)
         has_long = long.lower() in text.lower()

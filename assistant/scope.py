@@ -48,7 +48,7 @@ COMMON_SHARE = 10  # a general term: used by at least one document in ten
 _GENERIC = QUESTION_VOCABULARY | PARTIES | frozenset(tokens(
     "study report chapter title author book paper publication argue role part relation relations relationship "
     "cooperation defense defence country countries two both side sides people person persons new old first latest "
-    "last recent earliest earlier later previous former next most", keep_stopwords=True))
+    "last recent earliest earlier later previous former next most inaugural maiden initial", keep_stopwords=True))
 # What a 'how much / which …' question may ask for that any figure, date or name in the evidence answers.
 _MEASURES = frozenset(tokens(
     "money amount total sum number figure count size value cost worth people person persons scholar scholars "

@@ -121,6 +121,12 @@ def test_where_an_exercise_between_three_parties_took_place_is_not_a_period(assi
     assert answer.answer_type == "where" and "Mariveles" in first_sentence(answer)
 
 
+def test_a_numbered_occasion_is_that_occasion_in_any_words(assistant):
+    answer = assistant.ask("Where was the inaugural 2+2 held?")  # the record's 'first 2+2'
+    assert "Tokyo" in first_sentence(answer) and answer.citations[0].source.ref == "2022-04-09-first-2plus2"
+    assert "2024-07-08-second-2plus2-manila" not in {c.source.ref for c in answer.citations}
+
+
 def test_first_x_is_the_earliest_event_that_is_an_x(assistant):
     answer = assistant.ask("What was the first exercise under the RAA?")
     assert answer.citations[0].source.ref == "2025-10-07-doshin-bayanihan-first-raa-exercise"

@@ -8,7 +8,10 @@ from collections.abc import Callable
 from assistant.compose import Candidate, Relevance, candidates, claims_of, select
 from assistant.handlers import Context, Draft, register_handler
 from assistant.parse import QuestionPart, content_words
+from assistant.anchors import ORDINALS
+from assistant.query import expand
 from core.model import Source
+from core.text import tokens
 
 FACT_SENTENCES = 4  # a plain fact (or several things asked for): the answer and its support
 
@@ -22,6 +25,7 @@ def answer_from(ctx: Context, part: QuestionPart, sources: list[Source], *, budg
     pool = pool if pool is not None else candidates(sources, ctx.sentence_scores(part.text, sources))
     if pool_filter:
         pool = [c for c in pool if pool_filter(c)] or pool
+    pool = [c for c in pool if not _another_of_series(c.source, part.text)] or pool
     relevance = Relevance(content_words(part.text), pool)
     if lead is None and ctx.filters.has_time:  # a period in the question: the lead comes from inside it
         inside = {c.key for c in pool if c.source.date and ctx.filters.matches(c.source, c.source.chapters)}
@@ -32,13 +36,33 @@ def answer_from(ctx: Context, part: QuestionPart, sources: list[Source], *, budg
     return Draft(claims_of(chosen), retrieved=sources)
 
 
+def _another_of_series(source: Source, question: str) -> bool:
+    """An event whose title numbers it otherwise than the question ('Second … 2+2' for 'the inaugural
+    2+2'): another of the series the question asks about."""
+    asked = set(tokens(expand(question))) & ORDINALS
+    titled = set(tokens(source.title)) & ORDINALS
+    return source.kind == "event" and len(asked) == 1 and bool(titled) and not asked & titled
+
+
 def part_sources(ctx: Context, part: QuestionPart) -> list[Source]:
     """The whole question's items for a single-part question; a part of a compound question
     searches for itself, since its subject may differ ('who signed it and when did it take effect')."""
     if len(ctx.parsed.parts) == 1:
-        return ctx.retrieved
-    found = ctx.search(part.text, ctx.filters)
-    return [s for s in found if s.ref not in ctx.answered] or found
+        found = ctx.retrieved
+    else:
+        found = ctx.search(part.text, ctx.filters)
+        found = [s for s in found if s.ref not in ctx.answered] or found
+    return _with_numbered_occasion(ctx, part, found)
+
+
+def _with_numbered_occasion(ctx: Context, part: QuestionPart, found: list[Source]) -> list[Source]:
+    """'Where was the inaugural 2+2 held?' is about one numbered occasion of a series: the event the
+    phrase names comes first, though a search for the question's words finds the series' other
+    occasions and the chapter on all of them."""
+    if len(set(tokens(expand(part.text))) & ORDINALS) != 1:
+        return found
+    named = ctx.resolve_event(part.text, exclude=frozenset(s.ref for s in found if _another_of_series(s, part.text)))
+    return [named] + [s for s in found if s.ref != named.ref] if named else found
 
 
 @register_handler("fact")
