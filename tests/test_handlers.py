@@ -210,6 +210,25 @@ def test_a_premise_with_the_wrong_month_is_corrected(assistant):
     assert answer.answer.startswith("No:") and "11 September 2025" in answer.answer
 
 
+@pytest.mark.parametrize("question", [
+    "In his Congress speech Kishida pledged to send 12 new ships to the coast guard, right?",  # 12 supplied, not pledged
+    "The first Japan-Philippines 2+2 was in Manila in 2024, wasn't it?",  # Tokyo, 2022
+    "The RAA was signed in Tokyo back in 2023, right?",  # Manila, 2024
+])
+def test_a_premise_is_judged_on_the_sentence_about_its_subject(assistant, question):
+    assert assistant.ask(question).answer.startswith("No:")  # not on other values elsewhere in the same item
+
+
+def test_a_value_the_record_denies_is_not_stated():
+    from assistant.compose import Claim
+    from assistant.handlers.premise import verdict
+    from core.model import Source
+
+    chapter = Source(kind="chapter", ref="4.3", chapter="4.3", date=None, title="Ships", text="")
+    denied = Claim("Phase III was agreed in 2024 (not in 2023, as is sometimes assumed).", (chapter,))
+    assert verdict(denied, {"2023"}, set()) is False and verdict(denied, {"2024"}, set()) is True
+
+
 def test_the_thing_asked_for_ends_at_its_verb(assistant):
     assert not assistant.ask("Which company won the Horizon 2 radar contract?").refused
     assert assistant.ask("Which Japanese shipyard will build the Philippine Navy's submarines?").refused

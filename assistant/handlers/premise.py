@@ -6,15 +6,15 @@ from __future__ import annotations
 
 import re
 
-from assistant.compose import Claim
+from assistant.compose import Candidate, Claim
 from assistant.handlers import Context, Draft, handler_for, register_handler
 from assistant.handlers.argument import about_study, argument_sources
 from assistant.handlers.facts import answer_from
 from assistant.handlers.when import has_date
-from assistant.parse import QuestionPart, answer_type, without_values
-from assistant.query import months_named
+from assistant.parse import HOSTS, QuestionPart, answer_type, named_things, without_values
+from assistant.query import GLOSSARY, months_named
 from core.dates import YEAR
-from core.text import numbers
+from core.text import STOPWORDS, numbers, tokens
 from core.model import Source
 
 PREMISE_SENTENCES = 4
@@ -41,12 +41,17 @@ def _interleave(a: list[Source], b: list[Source]) -> list[Source]:
     return out + [s for s in a + b if s not in out]
 
 
-def verdict(sources: list[Source], said: set[str], people: set[str], months: frozenset[str] = frozenset()) -> bool | None:
-    """True when the evidence states every asserted value (a month with its year too), False when it
-    states other values of the same kind instead, None when it says nothing either way."""
+_DENIED = re.compile(r"\bnot\b[^,;:)]*")
+
+
+def verdict(claim: Claim, said: set[str], people: set[str], months: frozenset[str] = frozenset()) -> bool | None:
+    """True when the lead sentence (with its item's date) states every asserted value (a month with its
+    year too), False when it does not, None when nothing is asserted. The sentence, not its whole item:
+    an item on the first MCA that goes on to a June 2025 one does not make the June MCA the first."""
     if not said and not people:
         return None
-    evidence = " ".join(f"{s.title} {s.date or ''} {s.text}" for s in sources)
+    # A value the record denies ('agreed in 2024 (not in 2023, as is sometimes assumed)') is not stated.
+    evidence = _DENIED.sub(" ", " ".join([claim.text] + [s.date or "" for s in claim.sources]))
     found = numbers(evidence) | {p.lstrip("0") for d in re.findall(r"\d{4}-\d{2}(?:-\d{2})?", evidence) for p in d.split("-")}
     return (all(n in found for n in said) and months <= months_named(evidence)
             and all(re.search(rf"\b{re.escape(p)}\b", evidence) for p in people))
@@ -63,8 +68,7 @@ def premise(ctx: Context, part: QuestionPart) -> Draft:
         draft = _searched(ctx, part, probe, said)
     if not draft.claims:
         return draft
-    lead_sources = [draft.claims[0].sources[0]]
-    judged = verdict(lead_sources, said, people, frozenset(months_named(part.text)))
+    judged = verdict(draft.claims[0], said, people, frozenset(months_named(part.text)))
     if judged is not None:
         first = draft.claims[0]
         word = "Yes" if judged else "No"
@@ -80,8 +84,20 @@ def _searched(ctx: Context, part: QuestionPart, probe: str, said: set[str]) -> D
     found = _interleave(ctx.search(probe, ctx.filters), ctx.retrieved) if said else ctx.retrieved
     if about_study(part.text):
         found = argument_sources(ctx, probe)
-    wanted = has_date if any(YEAR.fullmatch(n) for n in said) else None
+    names = [n for n in named_things(probe) if re.search(r"[A-Za-z]", n) and n.lower() not in STOPWORDS
+             and not set(tokens(n)) <= HOSTS]  # Japan and the Philippines: every record is about them
+    if not any(all(_mentions(n, f"{s.title} {s.text}") for n in names) for s in found):
+        names = []  # the record never names them together: judged on the nearest record instead
+    dated = any(YEAR.fullmatch(n) for n in said)
+
+    def wanted(c: Candidate) -> bool:  # the claim is judged on what the record says of its subject
+        return (not dated or has_date(c)) and all(_mentions(n, f"{c.source.title} {c.text}") for n in names)
     return answer_from(ctx, QuestionPart(probe, "fact", part.plan), found, budget=PREMISE_SENTENCES, wanted=wanted)
+
+
+def _mentions(name: str, text: str) -> bool:
+    """``text`` names ``name``: itself, or an acronym's long form ('ACSA')."""
+    return bool(re.search(rf"\b{re.escape(name)}", text)) or (name in GLOSSARY and GLOSSARY[name].lower() in text.lower())
 
 
 def _proper(text: str) -> bool:
