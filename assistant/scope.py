@@ -306,7 +306,7 @@ def unrecorded_statement(parsed: ParsedQuestion, retrieved: list[Source]) -> boo
     study's view is made of several items, and is not asked here."""
     text = _asking(parsed.text)
     verb = _STATEMENT.search(text)
-    if not verb or parsed.answer_type in ("compare", "argument", "list", "range", "first-latest"):
+    if not verb or parsed.answer_type in ("compare", "argument", "list", "range"):
         return False
     speakers = _spellings(text[:verb.start()])
     subjects = _spellings(_QUOTED.sub(" ", text[verb.end():]))

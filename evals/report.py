@@ -12,7 +12,8 @@ from evals.svg import grouped_bars, histogram
 METRICS = [("key_fact_coverage", "Key-fact coverage"),
            ("retrieved_key_fact_coverage", "Key-fact coverage of the top 6 retrieved texts"),
            ("extraction_efficiency", "Extraction efficiency (answer ÷ top-6 coverage)"),
-           ("standalone_sentences", "Standalone sentences"), ("hit@1", "Hit@1"), ("hit@5", "Hit@5"), ("mrr", "MRR"),
+           ("standalone_sentences", "Standalone sentences"), ("verdict_accuracy", "Yes/no verdicts right (labelled claims)"),
+           ("hit@1", "Hit@1"), ("hit@5", "Hit@5"), ("mrr", "MRR"),
            (f"ndcg@{NDCG_K}", f"nDCG@{NDCG_K}"), ("citation_precision", "Citation precision"),
            ("verification_rate", "Verification rate"), ("refusal_accuracy", "Refusal accuracy (unanswerable)"),
            ("wrong_refusal_rate", "Wrong-refusal rate (answerable)"), ("latency_p50_ms", "Latency p50 (ms)"),
@@ -41,6 +42,9 @@ NOTES = [
     "retrieval found the answer states. Standalone sentences: the share of answer sentences that do not open "
     "with a reference back ('This …', 'These rules …', 'First, …'), a sentence doing so right after one citing "
     "the same item counting as standalone; refusals are not counted.",
+    "Yes/no verdicts: for a question whose claim the record settles (a `verdict` of yes or no, labelled by a "
+    "reader of the corpus who never saw an answer: evals/verdicts.yaml), the share of answers opening with the "
+    "right word; an answer with no Yes/No, or a refusal, counts as wrong.",
     "Refusal accuracy: refused unanswerable questions / unanswerable questions. Wrong-refusal rate: refused "
     "answerable questions / answerable questions. 'refusal correct' in the per-tag tables covers both. "
     "Unanswerable questions are excluded from retrieval and key-fact metrics. Latency: timings_ms.total.",

@@ -30,12 +30,29 @@ class QuestionError(ValueError):
     pass
 
 
+# Yes/no verdicts of the claims questions make, labelled apart from the questions by a reader of the
+# corpus who saw no answers: {id: {verdict: yes|no|unclear, why: …}}. A question may also carry its own.
+VERDICTS_FILE = Path(__file__).resolve().parent / "verdicts.yaml"
+VERDICT_LABELS = ("yes", "no", "unclear")
+
+
+def _verdicts() -> dict[str, str]:
+    if not VERDICTS_FILE.is_file():
+        return {}
+    return {qid: label["verdict"] for qid, label in (yaml.safe_load(VERDICTS_FILE.read_text(encoding="utf-8")) or {}).items()}
+
+
 def load_questions(path: Path) -> list[dict]:
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     if not isinstance(data, list):
         raise QuestionError(f"{path}: expected a YAML list of questions")
     seen = set()
+    verdicts = _verdicts()
     for n, q in enumerate(data, start=1):
+        if q.get("id") in verdicts:
+            q.setdefault("verdict", verdicts[q["id"]])
+        if q.get("verdict") not in (None, *VERDICT_LABELS):
+            raise QuestionError(f"{path}: {q.get('id', '?')}: verdict is one of {', '.join(VERDICT_LABELS)}")
         missing = [f for f in REQUIRED if f not in q]
         if missing:
             raise QuestionError(f"{path}: question {n} ({q.get('id', '?')}) lacks {', '.join(missing)}")

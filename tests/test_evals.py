@@ -151,6 +151,25 @@ def test_summary_latency_percentiles_and_tags():
 # --- question file, baseline, reports --------------------------------------------------------
 
 
+def test_a_yes_no_verdict_is_scored_by_the_answer_s_first_word():
+    claim = {**ANSWERABLE, "verdict": "no"}
+    assert score(claim, _answer("No: it was signed on 8 July 2024 [1]."))["verdict_correct"] == 1.0
+    assert score(claim, _answer("Yes: it was signed in 1999 [1]."))["verdict_correct"] == 0.0
+    assert score(claim, _answer("It was signed on 8 July 2024 [1]."))["verdict_correct"] == 0.0  # no verdict given
+    assert score(claim, _answer(refused=True))["verdict_correct"] == 0.0
+    assert score({**ANSWERABLE, "verdict": "unclear"}, _answer("Yes."))["verdict_correct"] is None
+    summary = aggregate([score(claim, _answer("No.")), score(claim, _answer("Yes.")), score(ANSWERABLE, _answer("x"))])
+    assert summary["verdict_accuracy"] == 0.5 and summary["n_verdicts"] == 2
+
+
+def test_a_question_file_with_an_unknown_verdict_is_rejected(tmp_path):
+    bad = tmp_path / "q.yaml"
+    bad.write_text("- {id: q1, question: 'The RAA was signed in 1999, right?', answerable: true, key_facts: [], "
+                   "expected_chapters: [], expected_event_dates: [], tags: [premise], verdict: maybe}\n")
+    with pytest.raises(ValueError, match="verdict"):
+        load_questions(bad)
+
+
 def test_question_file_loads_and_the_subset_is_stratified():
     questions = load_questions(QUESTIONS)
     subset = stratified(questions, 3)

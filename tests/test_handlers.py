@@ -214,9 +214,15 @@ def test_a_premise_with_the_wrong_month_is_corrected(assistant):
     "In his Congress speech Kishida pledged to send 12 new ships to the coast guard, right?",  # 12 supplied, not pledged
     "The first Japan-Philippines 2+2 was in Manila in 2024, wasn't it?",  # Tokyo, 2022
     "The RAA was signed in Tokyo back in 2023, right?",  # Manila, 2024
+    "The RAA was signed in Tokyo, wasn't it?",  # a place is checked as a place: Manila
+    "Vientiane Vision 2.0 was launched in Vientiane in 2019, yes?",  # Bangkok; 'Vientiane' names the vision
 ])
 def test_a_premise_is_judged_on_the_sentence_about_its_subject(assistant, question):
     assert assistant.ask(question).answer.startswith("No:")  # not on other values elsewhere in the same item
+
+
+def test_a_place_asserted_and_on_record_is_confirmed(assistant):
+    assert assistant.ask("Was the RAA signed in Manila?").answer.startswith("Yes:")
 
 
 def test_a_value_the_record_denies_is_not_stated():
@@ -257,6 +263,7 @@ def test_an_attribute_the_record_never_gives_is_refused(assistant, question):
     "What did Emperor Akihito say at the state banquet in Manila?",  # he is named there, but not as saying anything
     "Which Japanese units took part in KAMANDAG 8?",  # the series is on record, this edition is not
     "When did Japan and Indonesia hold their first 2+2?",  # Indonesia is named only as a comparison
+    "How did Taiwan respond to the first Japan-US-Philippines leaders' summit in April 2024?",  # 'first' names the summit
     "Who wrote this report?",  # the material never names its author
     "How many pages long is the report?",  # nor its length
     "Who won the Philippine Senate elections in 2025?",  # a contest the record names without its result

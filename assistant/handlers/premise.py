@@ -13,7 +13,7 @@ from assistant.handlers.facts import answer_from
 from assistant.handlers.when import has_date
 from assistant.parse import HOSTS, QuestionPart, answer_type, named_things, without_values
 from assistant.query import GLOSSARY, months_named
-from core.dates import YEAR
+from core.dates import MONTH_NAMES, YEAR
 from core.text import STOPWORDS, numbers, tokens
 from core.model import Source
 
@@ -34,6 +34,21 @@ def asserted(question: str, persons: frozenset[str]) -> tuple[set[str], set[str]
     return numbers(_DESIGNATION.sub(" ", question)), people
 
 
+_PLACE_CLAIMED = re.compile(r"\b(?:in|at)\s+([A-Z][a-z]+(?:\s+[A-Z][a-z]+)*)")
+
+
+def asserted_places(question: str) -> set[str]:
+    """Places the question asserts something happened in ('signed in Tokyo'); months are dates, not places."""
+    return {p for p in _PLACE_CLAIMED.findall(question) if p.split()[0].lower() not in MONTH_NAMES}
+
+
+def _states_place(place: str, evidence: str) -> bool:
+    """``evidence`` names ``place`` as a place ('at Malacanang Palace in Manila'), not inside another
+    name ('Vientiane Vision 2.0' is no event in Vientiane)."""
+    return bool(re.search(rf"\b(?:in|at|to|from|near|off)\s+(?:the\s+)?(?:[A-Z][\w.'-]*\s+){{0,3}}?{re.escape(place)}\b",
+                          evidence))
+
+
 def _interleave(a: list[Source], b: list[Source]) -> list[Source]:
     out: list[Source] = []
     for pair in zip(a, b):
@@ -44,17 +59,20 @@ def _interleave(a: list[Source], b: list[Source]) -> list[Source]:
 _DENIED = re.compile(r"\bnot\b[^,;:)]*")
 
 
-def verdict(claim: Claim, said: set[str], people: set[str], months: frozenset[str] = frozenset()) -> bool | None:
+def verdict(claim: Claim, said: set[str], people: set[str], months: frozenset[str] = frozenset(),
+            places: frozenset[str] = frozenset()) -> bool | None:
     """True when the lead sentence (with its item's date) states every asserted value (a month with its
-    year too), False when it does not, None when nothing is asserted. The sentence, not its whole item:
-    an item on the first MCA that goes on to a June 2025 one does not make the June MCA the first."""
-    if not said and not people:
+    year too, a place as a place), False when it does not, None when nothing is asserted. The sentence,
+    not its whole item: an item on the first MCA that goes on to a June 2025 one does not make the June
+    MCA the first, and an event's record mentions other places and years than its own."""
+    if not said and not people and not places:
         return None
     # A value the record denies ('agreed in 2024 (not in 2023, as is sometimes assumed)') is not stated.
     evidence = _DENIED.sub(" ", " ".join([claim.text] + [s.date or "" for s in claim.sources]))
     found = numbers(evidence) | {p.lstrip("0") for d in re.findall(r"\d{4}-\d{2}(?:-\d{2})?", evidence) for p in d.split("-")}
     return (all(n in found for n in said) and months <= months_named(evidence)
-            and all(re.search(rf"\b{re.escape(p)}\b", evidence) for p in people))
+            and all(re.search(rf"\b{re.escape(p)}\b", evidence) for p in people)
+            and all(_states_place(p, evidence) for p in places))
 
 
 @register_handler("premise")
@@ -68,13 +86,25 @@ def premise(ctx: Context, part: QuestionPart) -> Draft:
         draft = _searched(ctx, part, probe, said)
     if not draft.claims:
         return draft
-    judged = verdict(draft.claims[0], said, people, frozenset(months_named(part.text)))
+    judged = verdict(_lead_with_its_event(draft.claims), said, people, frozenset(months_named(part.text)),
+                     frozenset(asserted_places(part.text)))
     if judged is not None:
         first = draft.claims[0]
         word = "Yes" if judged else "No"
         text = first.text if _proper(first.text) else first.text[:1].lower() + first.text[1:]
         draft.claims[0] = Claim(f"{word}: {text}", first.sources)
     return draft
+
+
+def _lead_with_its_event(claims: list[Claim]) -> Claim:
+    """The lead and, when it is an event's line, what the answer goes on to say of that event: its date
+    line and the sentence naming its place are one statement ('8 July 2024: … sign the RAA'; '… signed at
+    Malacanang Palace in Manila')."""
+    lead = claims[0]
+    if not all(s.kind == "event" for s in lead.sources):
+        return lead
+    same = [c.text for c in claims[1:] if c.sources == lead.sources]
+    return Claim(" ".join([lead.text, *same]), lead.sources)
 
 
 def _searched(ctx: Context, part: QuestionPart, probe: str, said: set[str]) -> Draft:
