@@ -225,6 +225,12 @@ QUESTION_VOCABULARY = frozenset(tokens(
     "argument arguments core central thesis claim claims conclude concludes conclusion main view views "
     "jan feb mar apr jun jul aug sep sept oct nov dec",
     keep_stopwords=True))
+# Words any question about the study may use without them being its specific content.
+GENERIC = QUESTION_VOCABULARY | PARTIES | frozenset(tokens(
+    "study report chapter title author book paper publication argue role part relation relations relationship "
+    "cooperation defense defence country countries two both side sides people person persons new old first latest "
+    "last recent earliest earlier later previous former next most inaugural maiden initial", keep_stopwords=True))
+
 
 
 def subject_words(text: str) -> list[str]:

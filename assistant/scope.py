@@ -17,6 +17,9 @@ evidence, not by a similarity threshold fitted to a question list.
 - An edition of a named series ('KAMANDAG 8') must itself be on record, not just the series.
 - Who won a contest, and by how many votes or seats, is on record only where the record gives that result.
 - Who wrote, published or funded the study, and how long it is, are on record only where the material says.
+- A quantity asked for ('how many US troops', 'how much money') is on record only where a sentence states it
+  (a count of that kind of thing, a sum of money) in an item naming what the question names.
+- These on-record checks live in ``assistant.on_record``.
 - Japan and another country asked about as a pair ('the first Japan-Indonesia 2+2') must be on record
   together, not with the other country named only as a comparison.
 - Values a yes/no question asserts ('signed in 1999, right?') are claims to check, not content to
@@ -32,23 +35,18 @@ import difflib
 import math
 import re
 
-from assistant.parse import ABOUT_STUDY, HOSTS, PARTIES, QUESTION_VOCABULARY, SIDES, ParsedQuestion, named_things
+from assistant.on_record import ON_RECORD_CHECKS, asking, unrecorded_publication
+from assistant.parse import ABOUT_STUDY, GENERIC, ParsedQuestion, named_things
 from assistant.query import GLOSSARY, acronym
 from assistant.retrieval import RetrievalFilters
 from core.model import Source
-from core.dates import MONTH_NAMES, YEAR
-from core.text import NUMBER_WORDS, STOPWORDS, sentences, stem, tokens
+from core.text import NUMBER_WORDS, STOPWORDS, stem, tokens
 from index.lexical import item_words
 
 SUPPORTED_SHARE = 0.5  # the evidence must hold the greater part of what the question is about
 EVIDENCE_ITEMS = 3  # the best items: an answer is built from them
 COMMON_SHARE = 10  # a general term: used by at least one document in ten
 
-# Words any question about the study may use without them being its specific content.
-_GENERIC = QUESTION_VOCABULARY | PARTIES | frozenset(tokens(
-    "study report chapter title author book paper publication argue role part relation relations relationship "
-    "cooperation defense defence country countries two both side sides people person persons new old first latest "
-    "last recent earliest earlier later previous former next most inaugural maiden initial", keep_stopwords=True))
 # What a 'how much / which …' question may ask for that any figure, date or name in the evidence answers.
 _MEASURES = frozenset(tokens(
     "money amount total sum number figure count size value cost worth people person persons scholar scholars "
@@ -73,35 +71,6 @@ _PARTICIPLE = re.compile(r"..[^e]ed$", re.I)  # 'carried', 'signed'; not 'need',
 _NUMBER_WORDS = frozenset(tokens(" ".join((*NUMBER_WORDS, "dozen")), keep_stopwords=True))  # stemmed, as focus words are
 _DETERMINERS = frozenset("the a an its their his her this that these those".split())
 _ORDINAL_TOKEN = re.compile(r"^\d+(?:st|nd|rd|th)$")
-_STATEMENT = re.compile(r"\b(?:say|said|says|react|reacted|respond|responded|comment|commented|tell|told)\b", re.I)
-# Speech or a reaction reported in a record: a verb of saying or reacting, or a quotation.
-_REPORTED = re.compile(
-    r"\b(?:say|says|said|stated|tell|tells|told|called|describ(?:es|ed)|warn(?:s|ed)|urg(?:es|ed)|"
-    r"remark(?:s|ed)?|repl(?:y|ies|ied)|respond(?:s|ed)?|protest(?:s|ed)?|criticis(?:es|ed)|criticiz(?:es|ed)|"
-    r"accus(?:es|ed)|declar(?:es|ed)|announc(?:es|ed)|pledg(?:es|ed)|vow(?:s|ed)|stress(?:es|ed)|noted|"
-    r"argu(?:es|ed)|insist(?:s|ed)|condemn(?:s|ed)|welcom(?:es|ed)|express(?:es|ed)|assert(?:s|ed)|claim(?:s|ed)|"
-    r"den(?:y|ies|ied)|dismiss(?:es|ed)|object(?:s|ed)|oppos(?:es|ed)|summon(?:s|ed)|lodg(?:es|ed)|reject(?:s|ed)|"
-    r"spokes(?:person|man|woman))\b|[\"“”]|(?:^|\s)'\w[^']*\w'", re.I)
-_PRONOUN = re.compile(r"^(?:He|She|They|His|Her|Their|The (?:minister|ministry|spokes\w+|president|prime minister))\b")
-_QUOTED = re.compile(r"[\"“][^\"”]*[\"”]|(?:^|\s)'[^']+'")
-STATEMENT_ITEMS = 6  # the items an answer draws on (compose takes its support from the top six)
-# A named series with its edition: 'Sama Sama 2024', 'KAMANDAG 8', 'Doshin-Bayanihan 5-25'.
-_EDITION = re.compile(r"\b((?:[A-Z][\w-]*\s+){0,2}[A-Z][\w-]*)\s+((?:19|20)\d\d|\d{1,2}(?:-\d\d)?)(?![\d.,%+-])")
-_COUNTRY = r"([A-Z][a-z]+)"
-_PAIR = re.compile(rf"\bJapan(?:ese)?(?:\s*[-–]\s*|\s+and\s+){_COUNTRY}\b(?!')|"
-                   rf"\b{_COUNTRY}(?:\s*[-–]\s*|\s+and\s+)Japan\b(?!')")
-# The study as a publication: who made it (its author, publisher, funder) and how long it is. The
-# material answers these only where it states them ('written by …', '212 pages').
-_MAKERS_ASKED = re.compile(r"\b(?:who|which)\b[^?]*\b(?:author|authors|wrote|written|writer|publish\w*|fund\w*)\b", re.I)
-_MAKERS_NAMED = re.compile(r"\b(?:written|authored|published|funded|edited) by [A-Z]")
-_LENGTH_ASKED = re.compile(r"\bhow many (?:pages|words)\b|\bhow long is (?:the|this) (?:study|report|paper)\b|"
-                           r"\b(?:page|word) count\b", re.I)
-_LENGTH_NAMED = re.compile(r"\b\d[\d,]* (?:pages|words)\b")
-_OUTCOME = re.compile(r"\b(?:won|win|wins|winning|winner|topped|beat|defeated|lost|lose|victory|elected|seats|votes)\b",
-                      re.I)
-_CONTEST = re.compile(r"\b(?:elections?|midterms?|run-?off|polls?|race|votes?|leadership)\b", re.I)
-_NOT_SERIES = frozenset(tokens("phase fy vision class type article section chapter part", keep_stopwords=True))
-_MONTH_WORDS = frozenset(tokens(" ".join(MONTH_NAMES)))
 # 'will', or 'going to' before a verb (not 'going to Manila', 'going to the Philippines')
 _FUTURE = re.compile(r"\b(?:[Ww]ill|[Ww]on't)\b(?! of\b)|\bgoing to (?!(?:the|a|an|his|her|their|its)\b)[a-z]")
 _CONDITION = re.compile(r"\b(?:once|if|assuming|after)\b", re.I)
@@ -112,13 +81,6 @@ def _long_forms(text: str) -> str:
     for short, long in GLOSSARY.items():
         text = re.sub(acronym(short), long, text)
     return text
-
-
-def _asking(text: str) -> str:
-    """``text`` up to its last sentence that asks (ends with '?'), or all of it when none does."""
-    pieces = re.split(r"(?<=[.?!])\s+", text.strip())
-    last = max((i for i, p in enumerate(pieces) if p.rstrip().endswith("?")), default=len(pieces) - 1)
-    return " ".join(pieces[:last + 1])
 
 
 class Scope:
@@ -154,7 +116,7 @@ class Scope:
         """The question's specific words (acronyms read through their long form), up to its last asking
         sentence: what comes before sets the subject, a remark after it ('I'm not sure it's solid') asks
         for nothing."""
-        text = _long_forms(_asking(parsed.text))
+        text = _long_forms(asking(parsed.text))
         claimed = set(parsed.claimed)
         return [w for w in dict.fromkeys(tokens(text))
                 if not _generic(w) and w not in claimed and not _ORDINAL_TOKEN.match(w)]
@@ -180,7 +142,7 @@ class Scope:
         # A hyphenated modifier describes the thing ('defence-minister-level *contact*'); the rest names it.
         focus = [t for i, word in enumerate(phrase) if "-" not in word or i == len(phrase) - 1
                  for t in tokens(_long_forms(word))]
-        return [w for w in focus if w not in _GENERIC and w not in _MEASURES and w not in _NUMBER_WORDS
+        return [w for w in focus if w not in GENERIC and w not in _MEASURES and w not in _NUMBER_WORDS
                 and not _ORDINAL_TOKEN.match(w) and not w.isdigit()]
 
     def unknown_names(self, parsed: ParsedQuestion) -> list[str]:
@@ -226,7 +188,7 @@ class Scope:
             return (bool(self.unknown_names(parsed)) or self.missing_asked_for(parsed, retrieved)
                     or unrecorded_publication(parsed, retrieved))
         return (self.outside(parsed, retrieved, floor) or _asks_future(parsed)
-                or any(unrecorded(parsed, retrieved) for unrecorded in _ON_RECORD_CHECKS))
+                or any(unrecorded(parsed, retrieved) for unrecorded in ON_RECORD_CHECKS))
 
     def outside(self, parsed: ParsedQuestion, retrieved: list[Source], floor: float = 0.0) -> bool:
         """``floor``: the best dense similarity below which nothing retrieved is about the question at
@@ -253,7 +215,7 @@ class Scope:
 
 def _generic(word: str) -> bool:
     """A word any question about the study may use, or a compound of them ('Japan-PH')."""
-    return word in _GENERIC or all(part in _GENERIC for part in word.split("-"))
+    return word in GENERIC or all(part in GENERIC for part in word.split("-"))
 
 
 def _held(word: str, found: set[str]) -> bool:
@@ -261,135 +223,8 @@ def _held(word: str, found: set[str]) -> bool:
     return word in found or any(len(f) >= _HEAD_LETTERS and word.endswith(f) for f in found)
 
 
-def _spellings(text: str) -> list[list[frozenset[str]]]:
-    """The names in ``text``, each as its alternative spellings, any of which names it ('RAA' or
-    'Reciprocal Access Agreement'; 'Beijing' is China); the study's two countries, months and numbers
-    are left out: every item is about them."""
-    out = []
-    for name in named_things(text):
-        if (short := name.rstrip("s")) in GLOSSARY:
-            out.append([frozenset([short.lower()]), frozenset(tokens(GLOSSARY[short]))])
-            continue
-        for w in tokens(name):
-            if w in HOSTS or w in _MONTH_WORDS or w.isdigit() or all(p in HOSTS for p in w.split("-")):
-                continue
-            side = next((side for side in SIDES if w in side), frozenset([w]))
-            out.append([frozenset([x]) for x in side])
-    return out
-
-
-def _reports(source: Source) -> list[set[str]]:
-    """Who is reported saying or reacting: the words of each such sentence before its verb (its
-    subject: 'The ministers condemned Russia's aggression' is not Russia speaking), with the sentence
-    before it when it opens with a pronoun ('He said …')."""
-    said = sentences(source.text)
-    out = []
-    for i, one in enumerate(said):
-        if verb := _REPORTED.search(one):
-            before = one[:verb.start()]
-            if i and _PRONOUN.match(one):
-                before = f"{said[i - 1]} {before}"
-            out.append(item_words("", before, []))
-    return out
-
-
-def _named_in(name: list[frozenset[str]], words: set[str]) -> bool:
-    return any(spelling <= words for spelling in name)
-
-
-def unrecorded_statement(parsed: ParsedQuestion, retrieved: list[Source]) -> bool:
-    """'What did Marcos say in his speech at the RAA signing?' when no record among the best items
-    reports the speaker (named before the verb) saying or doing something in reply: a sentence, with
-    the one before it, that names the speaker and reports speech or a reaction, in an item that names
-    the subject (after the verb). Being at the event is not having said something there. A quoted
-    claim is what a yes/no question checks, not a subject to find. A comparison, a list or the
-    study's view is made of several items, and is not asked here."""
-    text = _asking(parsed.text)
-    verb = _STATEMENT.search(text)
-    if not verb or parsed.answer_type in ("compare", "argument", "list", "range"):
-        return False
-    speakers = _spellings(text[:verb.start()])
-    subjects = _spellings(_QUOTED.sub(" ", text[verb.end():]))
-    if not speakers:
-        return False
-    for source in retrieved[:STATEMENT_ITEMS]:
-        if not all(_named_in(n, item_words(source.title, source.text, source.actors)) for n in subjects):
-            continue
-        if any(any(_named_in(n, words) for n in speakers) for words in _reports(source)):
-            return False
-    return True
-
-
-def unrecorded_publication(parsed: ParsedQuestion, retrieved: list[Source]) -> bool:
-    """Who wrote, published or funded the study, or how long it is, when the material does not say."""
-    return any(asked.search(parsed.text) and not any(named.search(f"{s.title} {s.text}") for s in retrieved)
-               for asked, named in ((_MAKERS_ASKED, _MAKERS_NAMED), (_LENGTH_ASKED, _LENGTH_NAMED)))
-
-
-def unrecorded_editions(parsed: ParsedQuestion, retrieved: list[Source]) -> list[str]:
-    """Editions of a named series ('Sama Sama 2024', 'KAMANDAG 8') that no retrieved record names: a
-    sentence naming the series with that number ('KAMANDAG 8') or year, or an event of that year naming
-    the series. The series being on record is not its every edition being on record."""
-    missing = []
-    for name, series, edition in _editions(_asking(parsed.text)):
-        numbered = re.compile(rf"{re.escape(name)}[\s-]*{edition}\b", re.I)
-
-        def names(sentence: str, year: str) -> bool:
-            if edition == year or YEAR.fullmatch(edition) and edition in YEAR.findall(sentence):
-                return series <= set(tokens(sentence))
-            return bool(numbered.search(sentence))
-        if not any(names(one, (s.date or "")[:4] if s.kind == "event" else "")
-                   for s in retrieved for one in (s.title, *sentences(s.text))):
-            missing.append(f"{name} {edition}")
-    return missing
-
-
-def unrecorded_pairs(parsed: ParsedQuestion, retrieved: list[Source]) -> list[str]:
-    """Japan and another country asked about as a pair ('the first Japan-Indonesia 2+2', 'when did Japan
-    and Vietnam sign …') when no retrieved sentence names Japan acting with or for that country: one
-    that names it only as a point of comparison ('the second in ASEAN after Indonesia') is not a record
-    of that relation."""
-    missing = []
-    for m in _PAIR.finditer(_asking(parsed.text)):
-        other = m.group(1) or m.group(2)
-        if not tokens(other) or set(tokens(other)) & _GENERIC:
-            continue  # the Philippines, China, 'The': the study's own sides or no name at all
-        named = re.compile(rf"(?<!\bafter )(?<!\bbefore )(?<!\bthan )(?<!\blike )(?<!\bbesides )\b{re.escape(other)}\b")
-        if not any(SIDES[0] & set(tokens(one)) and named.search(one)
-                   for s in retrieved for one in (s.title, *sentences(s.text))):
-            missing.append(other)
-    return missing
-
-
-def unrecorded_outcome(parsed: ParsedQuestion, retrieved: list[Source]) -> bool:
-    """Who won a contest, by how many votes or seats ('Who won the 2025 Senate midterm elections?'),
-    when no retrieved sentence names that contest (its names) with an outcome: the record mentions
-    elections that changed leaders without reporting every result."""
-    text = _asking(parsed.text)
-    if not (_OUTCOME.search(text) and _CONTEST.search(text)):
-        return False
-    names = _spellings(text)
-    return not any(_OUTCOME.search(one) and _CONTEST.search(one) and all(_named_in(n, set(tokens(one))) for n in names)
-                   for s in retrieved for one in sentences(s.text))
-
-
-def _editions(text: str) -> list[tuple[str, frozenset[str], str]]:
-    """(series word, its words, edition) for each 'Name 2024' or 'Name 8' in ``text``; months, the parties,
-    'Phase 2' or 'FY2024' are not series."""
-    out = []
-    for name, edition in _EDITION.findall(text):
-        words = frozenset(w for w in tokens(name) if w not in _GENERIC and w not in _MONTH_WORDS and w not in _NOT_SERIES)
-        if words:
-            out.append((name.split()[-1], words, edition))  # the word before the number names the series
-    return out
-
-
-# Each asks whether a specific thing the question names is on record, not just its neighbours.
-_ON_RECORD_CHECKS = (unrecorded_statement, unrecorded_editions, unrecorded_pairs, unrecorded_outcome)
-
-
 def _asks_future(parsed: ParsedQuestion) -> bool:
-    text = _asking(parsed.text)
+    text = asking(parsed.text)
     return bool(_FUTURE.search(text)) and not _CONDITION.search(text)
 
 

@@ -264,6 +264,8 @@ def test_an_attribute_the_record_never_gives_is_refused(assistant, question):
     "Which Japanese units took part in KAMANDAG 8?",  # the series is on record, this edition is not
     "When did Japan and Indonesia hold their first 2+2?",  # Indonesia is named only as a comparison
     "How did Taiwan respond to the first Japan-US-Philippines leaders' summit in April 2024?",  # 'first' names the summit
+    "How much money has Japan committed to the Luzon Economic Corridor?",  # the corridor is on record, no sum for it
+    "How many Filipinos live in Japan?",  # '5,400 Filipinos' counts Balikatan troops, in an item not about Japan
     "Who wrote this report?",  # the material never names its author
     "How many pages long is the report?",  # nor its length
     "Who won the Philippine Senate elections in 2025?",  # a contest the record names without its result
@@ -287,6 +289,10 @@ def test_unrecorded_statements_and_the_future_are_refused(assistant, question):
     "Which PM went to Davao in January 2017?",  # 'PM' is read as 'prime minister'
     "Are Japan-PH defence ties mostly symbolic, according to the study?",  # 'PH': the Philippines
     "Which warships took part in the first bilateral MCA?",  # any hull name answers 'which warships'
+    "How many JGSDF troops joined KAMANDAG in 2018?",  # 'about 80 soldiers': a count of soldiers counts troops
+    "How many Japan-built MRRVs will the PCG have once the Phase III ships arrive?",  # counted as 'vessels'
+    "About how many personnel took part in the closing drill of the June 2025 Japan-US-Philippines coast guard "
+    "exercise?",  # 'US' is a stopword to the index: the compound's other parts name it
     "How much weight does the study put on the Vientiane Vision?",  # a degree, which the study's view answers
     "What are the study's research questions?",  # the study's concepts in the asker's words: no similarity floor
 ])

@@ -139,3 +139,11 @@ def test_an_ordinal_ellipsis_takes_the_previous_question_with_the_new_ordinal():
     history = (Turn("user", "When was the first 2+2 held?"), Turn("assistant", "On 9 April 2022 [1]."))
     for follow_up in ("And the second one?", "the second?"):
         assert parse(follow_up, history).text == "When was the second 2+2 held?"
+
+
+def test_the_counted_thing_ends_at_the_verb_and_counts_in_its_kind():
+    from assistant.handlers.how_many import counted_as, counted_noun
+
+    assert counted_noun("How many JGSDF troops joined KAMANDAG in 2018?") == "troop"
+    assert counted_noun("How many radars did the contract cover?") == "radar"
+    assert "soldier" in counted_as("troop") and "vessel" in counted_as("mrrvs")

@@ -10,6 +10,7 @@ from assistant.compose import Candidate, Claim, candidates, ordered
 from assistant.handlers import Context, Draft, register_handler
 from assistant.handlers.facts import answer_from, part_sources
 from assistant.parse import QuestionPart
+from assistant.query import GLOSSARY
 from core.text import NUMBER_WORDS, stem
 
 COUNT_SENTENCES = 3
@@ -20,9 +21,33 @@ _PHASES = re.compile(r"\b(?i:phases?)\s+((?:[IVX]+|\d)\b(?:\s*(?:,|and|&)\s*(?:[
 _NUMERAL = re.compile(r"\b([IVX]+|\d)\b")
 
 
+_VERB_FORM = re.compile(r"^(?:..+[^e]ed|took|went|came|made|got|built|sent|held|flew|sailed)$", re.I)  # not 'need', 'speed'
+
+
 def counted_noun(question: str) -> str | None:
+    """The thing a 'how many' question counts: the last word of the phrase after it, which ends at its
+    verb ('how many JGSDF *troops* joined KAMANDAG')."""
     m = _COUNTED.search(question)
-    return stem(m.group(1).split()[-1].lower()) if m else None
+    if not m:
+        return None
+    words = m.group(1).split()
+    verb = next((i for i, w in enumerate(words) if i and _VERB_FORM.match(w)), len(words))
+    return stem(words[:verb][-1].lower())
+
+
+# Words that count the same things: a count of soldiers answers 'how many troops', of vessels 'how many boats'.
+_COUNTED_ALIKE = tuple(frozenset(stem(w) for w in kind.split()) for kind in (
+    "troops soldiers personnel people members marines sailors officers staff crew participants servicemen",
+    "ships vessels boats cutters destroyers frigates escorts warships",
+    "aircraft planes jets helicopters"))
+
+
+def counted_as(noun: str) -> frozenset[str]:
+    """The words a count of ``noun`` may use: its kind's words, and an acronym's noun ('MRRVs': vessels)."""
+    short = next((k for k in GLOSSARY if k.lower() in (noun, noun.rstrip("s"))), None)
+    if short:
+        noun = stem(GLOSSARY[short].split()[-1].lower())
+    return next((kind for kind in _COUNTED_ALIKE if noun in kind), frozenset([noun]))
 
 
 def value(word: str) -> float:
@@ -68,7 +93,8 @@ def how_many(ctx: Context, part: QuestionPart) -> Draft:
     sources = part_sources(ctx, part)
     noun = counted_noun(part.text)
     pool = candidates(sources, ctx.sentence_scores(part.text, sources))
-    counting = {c.key for c in pool if noun and counts(c.text, noun)}
+    nouns = counted_as(noun) if noun else frozenset()
+    counting = {c.key for c in pool if any(counts(c.text, n) for n in nouns)}
     wanted = (lambda c: c.key in counting) if counting else None
     draft = answer_from(ctx, part, sources, budget=COUNT_SENTENCES, wanted=wanted, pool=pool)
     groups = phase_total(pool, noun) if noun else []

@@ -1,0 +1,210 @@
+"""Is the specific thing a question names on record, not just its neighbours? Each check answers for
+one kind of thing: what someone said, an edition of a named series, Japan with another country as a
+pair, the result of a contest, the study as a publication, a quantity. Scope refuses a question when a
+check finds the thing missing from the best items (``ON_RECORD_CHECKS``: a new kind is a new function
+added there)."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.handlers.how_many import counted_as, counted_noun, counts
+from assistant.parse import GENERIC, HOSTS, SIDES, ParsedQuestion, named_things
+from assistant.query import GLOSSARY
+from core.dates import MONTH_NAMES, YEAR
+from core.model import Source
+from core.text import STOPWORDS, sentences, tokens
+from index.lexical import item_words
+
+_STATEMENT = re.compile(r"\b(?:say|said|says|react|reacted|respond|responded|comment|commented|tell|told)\b", re.I)
+# Speech or a reaction reported in a record: a verb of saying or reacting, or a quotation.
+_REPORTED = re.compile(
+    r"\b(?:say|says|said|stated|tell|tells|told|called|describ(?:es|ed)|warn(?:s|ed)|urg(?:es|ed)|"
+    r"remark(?:s|ed)?|repl(?:y|ies|ied)|respond(?:s|ed)?|protest(?:s|ed)?|criticis(?:es|ed)|criticiz(?:es|ed)|"
+    r"accus(?:es|ed)|declar(?:es|ed)|announc(?:es|ed)|pledg(?:es|ed)|vow(?:s|ed)|stress(?:es|ed)|noted|"
+    r"argu(?:es|ed)|insist(?:s|ed)|condemn(?:s|ed)|welcom(?:es|ed)|express(?:es|ed)|assert(?:s|ed)|claim(?:s|ed)|"
+    r"den(?:y|ies|ied)|dismiss(?:es|ed)|object(?:s|ed)|oppos(?:es|ed)|summon(?:s|ed)|lodg(?:es|ed)|reject(?:s|ed)|"
+    r"spokes(?:person|man|woman))\b|[\"“”]|(?:^|\s)'\w[^']*\w'", re.I)
+_PRONOUN = re.compile(r"^(?:He|She|They|His|Her|Their|The (?:minister|ministry|spokes\w+|president|prime minister))\b")
+_QUOTED = re.compile(r"[\"“][^\"”]*[\"”]|(?:^|\s)'[^']+'")
+STATEMENT_ITEMS = 6  # the items an answer draws on (compose takes its support from the top six)
+# A named series with its edition: 'Sama Sama 2024', 'KAMANDAG 8', 'Doshin-Bayanihan 5-25'.
+_EDITION = re.compile(r"\b((?:[A-Z][\w-]*\s+){0,2}[A-Z][\w-]*)\s+((?:19|20)\d\d|\d{1,2}(?:-\d\d)?)(?![\d.,%+-])")
+_COUNTRY = r"([A-Z][a-z]+)"
+_PAIR = re.compile(rf"\bJapan(?:ese)?(?:\s*[-–]\s*|\s+and\s+){_COUNTRY}\b(?!')|"
+                   rf"\b{_COUNTRY}(?:\s*[-–]\s*|\s+and\s+)Japan\b(?!')")
+# The study as a publication: who made it (its author, publisher, funder) and how long it is. The
+# material answers these only where it states them ('written by …', '212 pages').
+_MAKERS_ASKED = re.compile(r"\b(?:who|which)\b[^?]*\b(?:author|authors|wrote|written|writer|publish\w*|fund\w*)\b", re.I)
+_MAKERS_NAMED = re.compile(r"\b(?:written|authored|published|funded|edited) by [A-Z]")
+_LENGTH_ASKED = re.compile(r"\bhow many (?:pages|words)\b|\bhow long is (?:the|this) (?:study|report|paper)\b|"
+                           r"\b(?:page|word) count\b", re.I)
+_LENGTH_NAMED = re.compile(r"\b\d[\d,]* (?:pages|words)\b")
+_OUTCOME = re.compile(r"\b(?:won|win|wins|winning|winner|topped|beat|defeated|lost|lose|victory|elected|seats|votes)\b",
+                      re.I)
+_CONTEST = re.compile(r"\b(?:elections?|midterms?|run-?off|polls?|race|votes?|leadership)\b", re.I)
+_NOT_SERIES = frozenset(tokens("phase fy vision class type article section chapter part", keep_stopwords=True))
+_MONTH_WORDS = frozenset(tokens(" ".join(MONTH_NAMES)))
+
+
+def asking(text: str) -> str:
+    """``text`` up to its last sentence that asks (ends with '?'), or all of it when none does."""
+    pieces = re.split(r"(?<=[.?!])\s+", text.strip())
+    last = max((i for i, p in enumerate(pieces) if p.rstrip().endswith("?")), default=len(pieces) - 1)
+    return " ".join(pieces[:last + 1])
+
+
+def _spellings(text: str) -> list[list[frozenset[str]]]:
+    """The names in ``text``, each as its alternative spellings, any of which names it ('RAA' or
+    'Reciprocal Access Agreement'; 'Beijing' is China); the study's two countries, months and numbers
+    are left out: every item is about them."""
+    out = []
+    for name in named_things(text):
+        if (short := name.rstrip("s")) in GLOSSARY:
+            out.append([frozenset([short.lower()]), frozenset(tokens(GLOSSARY[short]))])
+            continue
+        # A compound names each of its parts ('Japan-US-Philippines': the US, with the two hosts).
+        for w in (part for word in tokens(name) for part in word.split("-") if part):
+            if w in HOSTS or w in _MONTH_WORDS or w.isdigit() or w in STOPWORDS:  # 'US' reads as 'us'
+                continue
+            side = next((side for side in SIDES if w in side), frozenset([w]))
+            out.append([frozenset([x]) for x in side])
+    return out
+
+
+def _reports(source: Source) -> list[set[str]]:
+    """Who is reported saying or reacting: the words of each such sentence before its verb (its
+    subject: 'The ministers condemned Russia's aggression' is not Russia speaking), with the sentence
+    before it when it opens with a pronoun ('He said …')."""
+    said = sentences(source.text)
+    out = []
+    for i, one in enumerate(said):
+        if verb := _REPORTED.search(one):
+            before = one[:verb.start()]
+            if i and _PRONOUN.match(one):
+                before = f"{said[i - 1]} {before}"
+            out.append(item_words("", before, []))
+    return out
+
+
+def _named_in(name: list[frozenset[str]], words: set[str]) -> bool:
+    return any(spelling <= words for spelling in name)
+
+
+def unrecorded_statement(parsed: ParsedQuestion, retrieved: list[Source]) -> bool:
+    """'What did Marcos say in his speech at the RAA signing?' when no record among the best items
+    reports the speaker (named before the verb) saying or doing something in reply: a sentence, with
+    the one before it, that names the speaker and reports speech or a reaction, in an item that names
+    the subject (after the verb). Being at the event is not having said something there. A quoted
+    claim is what a yes/no question checks, not a subject to find. A comparison, a list or the
+    study's view is made of several items, and is not asked here."""
+    text = asking(parsed.text)
+    verb = _STATEMENT.search(text)
+    if not verb or parsed.answer_type in ("compare", "argument", "list", "range"):
+        return False
+    speakers = _spellings(text[:verb.start()])
+    subjects = _spellings(_QUOTED.sub(" ", text[verb.end():]))
+    if not speakers:
+        return False
+    for source in retrieved[:STATEMENT_ITEMS]:
+        if not all(_named_in(n, item_words(source.title, source.text, source.actors)) for n in subjects):
+            continue
+        if any(any(_named_in(n, words) for n in speakers) for words in _reports(source)):
+            return False
+    return True
+
+
+def unrecorded_publication(parsed: ParsedQuestion, retrieved: list[Source]) -> bool:
+    """Who wrote, published or funded the study, or how long it is, when the material does not say."""
+    return any(asked.search(parsed.text) and not any(named.search(f"{s.title} {s.text}") for s in retrieved)
+               for asked, named in ((_MAKERS_ASKED, _MAKERS_NAMED), (_LENGTH_ASKED, _LENGTH_NAMED)))
+
+
+def unrecorded_editions(parsed: ParsedQuestion, retrieved: list[Source]) -> list[str]:
+    """Editions of a named series ('Sama Sama 2024', 'KAMANDAG 8') that no retrieved record names: a
+    sentence naming the series with that number ('KAMANDAG 8') or year, or an event of that year naming
+    the series. The series being on record is not its every edition being on record."""
+    missing = []
+    for name, series, edition in _editions(asking(parsed.text)):
+        numbered = re.compile(rf"{re.escape(name)}[\s-]*{edition}\b", re.I)
+
+        def names(sentence: str, year: str) -> bool:
+            if edition == year or YEAR.fullmatch(edition) and edition in YEAR.findall(sentence):
+                return series <= set(tokens(sentence))
+            return bool(numbered.search(sentence))
+        if not any(names(one, (s.date or "")[:4] if s.kind == "event" else "")
+                   for s in retrieved for one in (s.title, *sentences(s.text))):
+            missing.append(f"{name} {edition}")
+    return missing
+
+
+def unrecorded_pairs(parsed: ParsedQuestion, retrieved: list[Source]) -> list[str]:
+    """Japan and another country asked about as a pair ('the first Japan-Indonesia 2+2', 'when did Japan
+    and Vietnam sign …') when no retrieved sentence names Japan acting with or for that country: one
+    that names it only as a point of comparison ('the second in ASEAN after Indonesia') is not a record
+    of that relation."""
+    missing = []
+    for m in _PAIR.finditer(asking(parsed.text)):
+        other = m.group(1) or m.group(2)
+        if not tokens(other) or set(tokens(other)) & GENERIC:
+            continue  # the Philippines, China, 'The': the study's own sides or no name at all
+        named = re.compile(rf"(?<!\bafter )(?<!\bbefore )(?<!\bthan )(?<!\blike )(?<!\bbesides )\b{re.escape(other)}\b")
+        if not any(SIDES[0] & set(tokens(one)) and named.search(one)
+                   for s in retrieved for one in (s.title, *sentences(s.text))):
+            missing.append(other)
+    return missing
+
+
+def unrecorded_outcome(parsed: ParsedQuestion, retrieved: list[Source]) -> bool:
+    """Who won a contest, by how many votes or seats ('Who won the 2025 Senate midterm elections?'),
+    when no retrieved sentence names that contest (its names) with an outcome: the record mentions
+    elections that changed leaders without reporting every result."""
+    text = asking(parsed.text)
+    if not (_OUTCOME.search(text) and _CONTEST.search(text)):
+        return False
+    names = _spellings(text)
+    return not any(_OUTCOME.search(one) and _CONTEST.search(one) and all(_named_in(n, set(tokens(one))) for n in names)
+                   for s in retrieved for one in sentences(s.text))
+
+
+def _editions(text: str) -> list[tuple[str, frozenset[str], str]]:
+    """(series word, its words, edition) for each 'Name 2024' or 'Name 8' in ``text``; months, the parties,
+    'Phase 2' or 'FY2024' are not series."""
+    out = []
+    for name, edition in _EDITION.findall(text):
+        words = frozenset(w for w in tokens(name) if w not in GENERIC and w not in _MONTH_WORDS and w not in _NOT_SERIES)
+        if words:
+            out.append((name.split()[-1], words, edition))  # the word before the number names the series
+    return out
+
+
+_MONEY_ASKED = re.compile(r"\bhow much (?:money|funding|aid|financing|did|has|have|was|is|will|does)\b|"
+                          r"\b(?:budget|price|cost|value|worth)\b", re.I)
+_AMOUNT = re.compile(r"(?:¥|\$|\b(?:USD|US\$|JPY|PHP|P)\s?)\d|\b\d[\d,.]*\s*(?:million|billion|trillion)?\s*"
+                     r"(?:yen|dollars?|pesos?)\b", re.I)
+
+
+def unrecorded_quantity(parsed: ParsedQuestion, retrieved: list[Source]) -> bool:
+    """'How many US troops are at EDCA sites?', 'How much has Japan committed to the Luzon Economic
+    Corridor?' when no sentence of the best items states that quantity: a count of the thing counted
+    (a number before its noun) or a sum of money, in an item that names what the question names. The
+    thing being on record is not its every figure being on record."""
+    if parsed.answer_type != "how-many":
+        return False
+    text = asking(parsed.text)
+    money = _MONEY_ASKED.search(text)
+    noun = counted_noun(text)
+    if not money and (not noun or noun in STOPWORDS):
+        return False  # 'how big', 'how long', 'how many of them': sizes, spans and counts of what went before
+    names, nouns = _spellings(text), counted_as(noun or "")
+
+    def states(sentence: str) -> bool:
+        return bool(_AMOUNT.search(sentence)) if money else any(counts(sentence, n) for n in nouns)
+    return not any(all(_named_in(n, item_words(s.title, s.text, s.actors)) for n in names)
+                   and any(states(one) for one in (s.title, *sentences(s.text)))
+                   for s in retrieved[:STATEMENT_ITEMS])
+
+
+# Each asks whether a specific thing the question names is on record, not just its neighbours.
+ON_RECORD_CHECKS = (unrecorded_statement, unrecorded_editions, unrecorded_pairs, unrecorded_outcome,
+                    unrecorded_quantity)
