@@ -205,6 +205,26 @@ def unrecorded_quantity(parsed: ParsedQuestion, retrieved: list[Source]) -> bool
                    for s in retrieved[:STATEMENT_ITEMS])
 
 
+# A person's life outside the record's events: schooling, family, birth, age, earlier career.
+_BIOGRAPHY = re.compile(r"\b(?:universit(?:y|ies)|college|school|studied|degree|alma mater|born|birth\w*|hometown|"
+                        r"grew up|married|wife|husband|spouse|sister|brother|sibling|daughter|son|father|mother|parents|"
+                        r"children|before (?:going into|entering|joining) politics|career)\b", re.I)
+
+
+def unrecorded_biography(parsed: ParsedQuestion, retrieved: list[Source]) -> bool:
+    """'Where did Sanae Takaichi go to university?', 'Is Imee Marcos the president's sister?' when no
+    sentence of the best items gives that part of the person's life (the same word: 'university',
+    'sister') in an item naming them: the record follows people through its events, not their lives."""
+    text = asking(parsed.text)
+    asked = {m.group(0).lower() for m in _BIOGRAPHY.finditer(text)}
+    names = _spellings(text)
+    if not asked or not names:
+        return False
+    return not any(any(_named_in(n, item_words(s.title, s.text, s.actors)) for n in names)
+                   and any(word in one.lower() for one in sentences(s.text) for word in asked)
+                   for s in retrieved[:STATEMENT_ITEMS])
+
+
 # Each asks whether a specific thing the question names is on record, not just its neighbours.
 ON_RECORD_CHECKS = (unrecorded_statement, unrecorded_editions, unrecorded_pairs, unrecorded_outcome,
-                    unrecorded_quantity)
+                    unrecorded_quantity, unrecorded_biography)

@@ -9,7 +9,7 @@ evidence, not by a similarity threshold fitted to a question list.
   the corpus uses is a question about the study phrased in its terms, and is answered if the evidence
   holds any of it.
 - Misspellings are read as the corpus word they are one or two letters from.
-- The thing asked for — the words right after 'how many', 'which', 'what's the' ('how many *seats*',
+- The thing asked for — the words right after 'how many', 'which', 'what's the', 'do you have the' ('how many *seats*',
   'which Japanese *shipyard*', "Tubbataha's *pennant* number", 'how old': an *age*) — must be in the best
   evidence, unless it is only a measure or a kind of person ('how much *money*', 'which *people*'), which
   any figure or name answers.
@@ -19,6 +19,7 @@ evidence, not by a similarity threshold fitted to a question list.
 - Who wrote, published or funded the study, and how long it is, are on record only where the material says.
 - A quantity asked for ('how many US troops', 'how much money') is on record only where a sentence states it
   (a count of that kind of thing, a sum of money) in an item naming what the question names.
+- A person's schooling, family, birth or earlier career is on record only where a sentence gives it.
 - These on-record checks live in ``assistant.on_record``.
 - Japan and another country asked about as a pair ('the first Japan-Indonesia 2+2') must be on record
   together, not with the other country named only as a comparison.
@@ -60,7 +61,9 @@ _MEASURES = frozenset(tokens(
     "weight emphasis importance attention stress",  # 'how much weight does the study put on …': a degree
     keep_stopwords=True))
 _WH_PHRASE = re.compile(r"^\s*(?:and\s+)?(?:how (?:many|much)|which|whose|"
-                        r"what(?:'s|s| (?:is|was|are|were))?(?: the| a| an)?)\s+", re.I)
+                        r"what(?:'s|s| (?:is|was|are|were))?(?: the| a| an)?|"
+                        r"(?:do you have|can you (?:give|tell|share)(?: me| us)?|give me|tell me)(?: the| a| an| any)?)\s+",
+                        re.I)  # a request names what it asks for as a question does: 'do you have the *coordinates*
 _HEAD_LETTERS = 4  # a shorter ending is a suffix, not a word ('-ion', '-ing')
 _HOW_OLD = re.compile(r"\bhow old\b", re.I)
 _FOCUS_WORDS = 3  # a focus is a short noun phrase: 'unit price', 'Japanese shipyard', 'Australian troops'

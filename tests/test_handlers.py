@@ -266,6 +266,9 @@ def test_an_attribute_the_record_never_gives_is_refused(assistant, question):
     "How did Taiwan respond to the first Japan-US-Philippines leaders' summit in April 2024?",  # 'first' names the summit
     "How much money has Japan committed to the Luzon Economic Corridor?",  # the corridor is on record, no sum for it
     "How many Filipinos live in Japan?",  # '5,400 Filipinos' counts Balikatan troops, in an item not about Japan
+    "Where did Sanae Takaichi go to university?",  # a life outside the record's events
+    "Is Imee Marcos, who sponsored the RAA resolution, the president's sister?",
+    "Do you have the exact coordinates of the first bilateral MCA?",  # a request names what it asks for
     "Who wrote this report?",  # the material never names its author
     "How many pages long is the report?",  # nor its length
     "Who won the Philippine Senate elections in 2025?",  # a contest the record names without its result
@@ -289,6 +292,7 @@ def test_unrecorded_statements_and_the_future_are_refused(assistant, question):
     "Which PM went to Davao in January 2017?",  # 'PM' is read as 'prime minister'
     "Are Japan-PH defence ties mostly symbolic, according to the study?",  # 'PH': the Philippines
     "Which warships took part in the first bilateral MCA?",  # any hull name answers 'which warships'
+    "At which JMSDF school did Philippine Navy sailors train in ship maintenance?",  # 'school' on record with it
     "How many JGSDF troops joined KAMANDAG in 2018?",  # 'about 80 soldiers': a count of soldiers counts troops
     "How many Japan-built MRRVs will the PCG have once the Phase III ships arrive?",  # counted as 'vessels'
     "About how many personnel took part in the closing drill of the June 2025 Japan-US-Philippines coast guard "
