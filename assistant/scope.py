@@ -9,9 +9,9 @@ evidence, not by a similarity threshold fitted to a question list.
   the corpus uses is a question about the study phrased in its terms, and is answered if the evidence
   holds any of it.
 - Misspellings are read as the corpus word they are one or two letters from.
-- The thing asked for — the words right after 'how many', 'which', 'what's the', 'do you have the' ('how many *seats*',
-  'which Japanese *shipyard*', "Tubbataha's *pennant* number", 'how old': an *age*) — must be in the best
-  evidence, unless it is only a measure or a kind of person ('how much *money*', 'which *people*'), which
+- The thing asked for — the words right after 'how many', 'which', 'what's the', 'do you have the'
+  ('how many *seats*', 'which Japanese *shipyard*', "Tubbataha's *pennant* number", 'how old': an *age*) —
+  must be in the best evidence, unless it is only a measure or a kind of person ('how much *money*', 'which *people*'), which
   any figure or name answers.
 - A statement is on record where the speaker is reported saying or reacting, not merely present.
 - An edition of a named series ('KAMANDAG 8') must itself be on record, not just the series.
