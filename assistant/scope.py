@@ -17,8 +17,8 @@ evidence, not by a similarity threshold fitted to a question list.
 - An edition of a named series ('KAMANDAG 8') must itself be on record, not just the series.
 - Who won a contest, and by how many votes or seats, is on record only where the record gives that result.
 - Who wrote, published or funded the study, and how long it is, are on record only where the material says.
-- A quantity asked for ('how many US troops', 'how much money') is on record only where a sentence states it
-  (a count of that kind of thing, a sum of money) in an item naming what the question names.
+- A sum of money asked for ('how much money for the corridor') is on record only where a sentence states a
+  sum in an item naming what the question names.
 - A person's schooling, family, birth or earlier career is on record only where a sentence gives it.
 - These on-record checks live in ``assistant.on_record``.
 - Japan and another country asked about as a pair ('the first Japan-Indonesia 2+2') must be on record

@@ -265,7 +265,6 @@ def test_an_attribute_the_record_never_gives_is_refused(assistant, question):
     "When did Japan and Indonesia hold their first 2+2?",  # Indonesia is named only as a comparison
     "How did Taiwan respond to the first Japan-US-Philippines leaders' summit in April 2024?",  # 'first' names the summit
     "How much money has Japan committed to the Luzon Economic Corridor?",  # the corridor is on record, no sum for it
-    "How many Filipinos live in Japan?",  # '5,400 Filipinos' counts Balikatan troops, in an item not about Japan
     "Where did Sanae Takaichi go to university?",  # a life outside the record's events
     "Is Imee Marcos, who sponsored the RAA resolution, the president's sister?",
     "Do you have the exact coordinates of the first bilateral MCA?",  # a request names what it asks for
