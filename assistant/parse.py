@@ -31,7 +31,7 @@ _HAPPENED = re.compile(r"\b(happen\w*|occur\w*|took place|take place|events?|mil
                        r"went on|was done|were done|followed)\b", re.I)
 _HAPPENING_IN = re.compile(r"\b(?:happen\w*|occur\w*|took place|take place)\s+(?:in|during)\s+(?:(?:early|late|mid)[- ])?"
                            r"(?:\w+\s+)?(?:19|20)\d\d\b", re.I)
-_SPAN = re.compile(r"\bbetween\s+(?!japan\b|the philippines\b|tokyo\b|manila\b)(.{3,80}?)\s+and\s+(.{3,80}?)\s*(?:[?.;]|$)"
+_SPAN = re.compile(r"\bbetween\s+(?!japan\b|the philippines\b|tokyo\b|manila\b)(.{3,80}?)\s+and\s+(.{3,80}?)\s*(?:[?.;,]|$)"
                    r"|\b(after|since|following)\s+(.{3,80}?)\s+(?:and\s+)?(?:before|until|up to)\s+(.{3,80}?)\s*(?:[?.;]|$)",
                    re.I)
 # Kinds of timeline event: a question asking for several of them is answered from the timeline.

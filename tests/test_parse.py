@@ -147,3 +147,12 @@ def test_the_counted_thing_ends_at_the_verb_and_counts_in_its_kind():
     assert counted_noun("How many JGSDF troops joined KAMANDAG in 2018?") == "troop"
     assert counted_noun("How many radars did the contract cover?") == "radar"
     assert "soldier" in counted_as("troop") and "vessel" in counted_as("mrrvs")
+
+
+def test_a_period_set_before_the_question_is_a_range():
+    from assistant.parse import answer_type
+
+    question = ("Between the 2011 strategic partnership and the 2016 equipment agreement, what were the main "
+                "building blocks of the defence relationship?")  # the second end stops at its comma
+    assert answer_type(question) == "range"
+    assert anchor_phrases(question) == ("the 2011 strategic partnership", "the 2016 equipment agreement")

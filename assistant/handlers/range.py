@@ -17,7 +17,7 @@ from core.dates import YEAR
 
 # An end runs to the question's end or to a parenthesis: a follow-up's carried subject ('(Vientiane
 # Vision announced)') is context, not part of the end; a point inside a number ('2.0') ends nothing.
-_END = r"(.{3,80}?)\s*(?:[?;(]|\.(?!\d)|$)"
+_END = r"(.{3,80}?)\s*(?:[?;,(]|\.(?!\d)|$)"
 _BETWEEN = re.compile(rf"\bbetween\s+(.{{3,80}}?)\s+and\s+{_END}", re.I)
 _AFTER_BEFORE = re.compile(rf"\b(?:after|since|following)\s+(.{{3,80}}?)\s+(?:and\s+)?(?:before|until|up to|prior to)\s+"
                            rf"{_END}", re.I)
