@@ -3,6 +3,7 @@ names, and the dates such anchors set on a search."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import replace
@@ -10,7 +11,7 @@ from dataclasses import replace
 from assistant.query import GLOSSARY, QueryPlan, acronym, expand
 from assistant.retrieval import HybridRetriever, RetrievalFilters
 from core.dates import YEAR
-from core.model import Source
+from core.model import Office, Source
 from core.text import tokens
 
 ORDINALS = frozenset({"first", "second", "third", "fourth", "fifth", "sixth"})  # the record numbers its series so far
@@ -69,3 +70,17 @@ def resolve_time(filters: RetrievalFilters, query: QueryPlan,
         if event and event.date:
             filters = replace(filters, **{relation: event.date})
     return filters
+
+
+def resolve_tenure(filters: RetrievalFilters, query: QueryPlan, offices: list[Office]) -> RetrievalFilters:
+    """``filters`` bounded by the term of the leader the question names as its period ('under Duterte':
+    30 June 2016 to 30 June 2022, both days kept), when the terms of office know them; the latest term
+    of that name (Abe's second, Marcos Jr.'s)."""
+    terms = [o for o in offices if query.tenure and o.surname.lower() == query.tenure.lower()]
+    if not terms or filters.after or filters.before:
+        return filters
+    term = max(terms, key=lambda o: o.start)
+    day = dt.timedelta(days=1)
+    after = (dt.date.fromisoformat(term.start) - day).isoformat()
+    before = (dt.date.fromisoformat(term.end) + day).isoformat() if term.end else None
+    return replace(filters, after=after, before=before, year_from=None, year_to=None)

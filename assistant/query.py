@@ -154,10 +154,11 @@ class QueryPlan:
     before: str | None = None
     # Named events used as time anchors: ("after", "the RAA was signed"), ("before", "the arbitral award").
     anchors: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+    tenure: str | None = None  # a leader whose term names the period ('under Duterte'): a name, not yet a term
 
     @property
     def has_time(self) -> bool:
-        return (self.year_from is not None or self.year_to is not None or bool(self.anchors)
+        return (self.year_from is not None or self.year_to is not None or bool(self.anchors) or bool(self.tenure)
                 or any((self.on, self.after, self.before)))
 
 
@@ -191,6 +192,25 @@ def _anchors(question: str) -> tuple[tuple[str, str], ...]:
     return tuple(found)
 
 
+_TITLE = r"(?:(?:president|prime minister|pm|premier)\s+)?"
+_TERM = r"(?:administration|presidency|premiership|government|term|tenure|years|era|time)"
+# A period named by a leader: 'under (President) Duterte', 'while Ishiba was prime minister', 'during
+# Kishida's term', 'in the Aquino years'. The name is checked against the terms of office later.
+_TENURE = re.compile(rf"\bunder\s+{_TITLE}([A-Z][a-z]+)\b(?!\s+(?:Agreement|Vision|Project|Phase))|"
+                     rf"\bwhile\s+{_TITLE}([A-Z][a-z]+)\s+(?:was|served as|held)\s+(?:the\s+)?"
+                     rf"(?:prime minister|president|pm|premier|in office|in power)\b|"
+                     rf"\b(?:during|in|throughout)\s+(?:the\s+)?{_TITLE}([A-Z][a-z]+)(?:'s)?\s+{_TERM}\b", re.I)
+
+
+def _tenure(question: str) -> tuple[str | None, str]:
+    """(the leader named as a period, the phrase naming it) or (None, '')."""
+    m = _TENURE.search(question)
+    if not m:
+        return None, ""
+    name = next(g for g in m.groups() if g)
+    return (name, m.group(0)) if name[:1].isupper() else (None, "")
+
+
 def plan(question: str) -> QueryPlan:
     year_from = year_to = None
     dated = _explicit_date(question)
@@ -208,9 +228,10 @@ def plan(question: str) -> QueryPlan:
     elif years := _IN.findall(question):
         year_from, year_to = min(map(int, years)), max(map(int, years))
     anchors = () if year_from or year_to or dated else _anchors(question)
+    tenure, tenure_phrase = _tenure(question) if not (year_from or year_to or dated) else (None, "")
     lowered = question.lower()
-    for _, phrase in anchors:  # "since the first 2+2" names an anchor, not a category of event
-        lowered = lowered.replace(phrase.lower(), " ")
+    for phrase in [p for _, p in anchors] + [tenure_phrase]:  # "since the first 2+2" names an anchor, not a category
+        lowered = lowered.replace(phrase.lower(), " ") if phrase else lowered
     categories = tuple(c for c, words in CATEGORY_WORDS.items()
                        if any(re.search(rf"\b{re.escape(w)}s?\b", lowered) for w in words))  # "port calls"
     return QueryPlan(
@@ -223,6 +244,7 @@ def plan(question: str) -> QueryPlan:
         wants_date=bool(_WHEN.search(question)),
         categories=categories,
         anchors=anchors,
+        tenure=tenure,
         on=dated[1] if dated and dated[0] == "on" else None,
         after=dated[1] if dated and dated[0] == "after" else None,
         before=dated[1] if dated and dated[0] == "before" else None,

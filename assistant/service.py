@@ -10,7 +10,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
-from assistant.anchors import resolve_event, resolve_time
+from assistant.anchors import resolve_event, resolve_tenure, resolve_time
 from assistant.catalog import Catalog
 from assistant.compose import Claim
 from assistant.handlers import Draft, handler_for
@@ -26,6 +26,7 @@ from core.model import Answer, AnswerDelta, Citation, FinalAnswer, Source, Strea
 from core.settings import Settings
 from core.text import sentences
 from index.embedding import Embedder
+from index.offices import load_offices
 from index.serving import open_snapshot
 from index.store import VectorStore
 
@@ -56,6 +57,7 @@ class Assistant:
         self.sentences = self.store.open_sentences(self.manifest.build_id)
         self.scope = Scope(snapshot.document_frequency, len(snapshot.ids))
         self.people = self.table.people()
+        self.offices = load_offices(settings.index.corpus_dir)  # leaders' terms, which name periods
         self._backends: dict[str, LLMBackend | None] = dict(backends or {})
         self._backends_lock = threading.Lock()
         self.retriever.dense("warm-up", RetrievalFilters(), 1)  # first inference is slow; pay it at start-up
@@ -111,7 +113,8 @@ class Assistant:
 
     def _context(self, parsed: ParsedQuestion, chosen: RetrievalFilters | None) -> "AskContext":
         chosen = chosen or RetrievalFilters()  # the user's own filters are always hard
-        filters = resolve_time(_merge(chosen, parsed.plan), parsed.plan, self.resolve_event)
+        filters = resolve_tenure(resolve_time(_merge(chosen, parsed.plan), parsed.plan, self.resolve_event),
+                                 parsed.plan, self.offices)
         retrieved = self._search(parsed.search_text, filters, chosen)
         return AskContext(self, parsed, retrieved, filters)
 

@@ -173,6 +173,22 @@ Kind = Literal["chapter", "event"]
 
 
 @dataclass(frozen=True)
+class Office:
+    """A term of office (corpus/offices.yaml): who held it and when, with where that is recorded. A
+    question may name a period by it ('under Duterte', 'while Ishiba was prime minister')."""
+
+    holder: str  # 'Rodrigo Duterte', 'Ferdinand Marcos Jr.'
+    office: str  # 'President of the Philippines'
+    start: str  # ISO date
+    end: str | None  # ISO date; None while in office at the record's end
+    sources: tuple[str, ...]
+
+    @property
+    def surname(self) -> str:
+        return [w for w in self.holder.split() if w.rstrip(".") not in ("Jr", "Sr", "II", "III")][-1]
+
+
+@dataclass(frozen=True)
 class Source:
     """One retrieved item with everything a citation needs."""
 

@@ -31,7 +31,7 @@ def _field_lines(node: yaml.MappingNode) -> dict[str, int]:
     return {k.value: v.start_mark.line + 1 for k, v in node.value if isinstance(k, yaml.ScalarNode)}
 
 
-def _read_yaml_list(path: Path) -> tuple[list, list, list[CorpusIssue]]:
+def read_yaml_list(path: Path) -> tuple[list, list, list[CorpusIssue]]:
     """(nodes, items, issues): the timeline's list, with each item's node for line numbers."""
     name = str(path)
     try:
@@ -40,11 +40,11 @@ def _read_yaml_list(path: Path) -> tuple[list, list, list[CorpusIssue]]:
         data = yaml.safe_load(text)
     except FileNotFoundError:
         return [], [], [CorpusIssue(name, 0, "-", "file not found")]
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, ValueError) as exc:  # ValueError: a date-like value that is no date ('2020-13-01')
         mark = getattr(exc, "problem_mark", None)
         return [], [], [CorpusIssue(name, (mark.line + 1) if mark else 0, "-", f"invalid YAML: {exc}")]
     if not isinstance(data, list) or not isinstance(root, yaml.SequenceNode):
-        return [], [], [CorpusIssue(name, 1, "-", "expected a YAML list of events")]
+        return [], [], [CorpusIssue(name, 1, "-", "expected a YAML list")]
     return root.value, data, []
 
 
@@ -89,7 +89,7 @@ def _event_from_yaml(item: dict, line: int) -> TimelineEvent:
 
 def load_timeline(path: Path) -> tuple[list[TimelineEvent], list[CorpusIssue]]:
     name = str(path)
-    nodes, data, issues = _read_yaml_list(path)
+    nodes, data, issues = read_yaml_list(path)
     events: list[TimelineEvent] = []
     for node, item in zip(nodes, data):
         start = node.start_mark.line + 1
