@@ -41,11 +41,11 @@ def resolve_event(retriever: HybridRetriever, phrase: str, threshold: float,
     best = max(h.similarity for h in hits)
     wanted = set(tokens(expand(phrase)))
     ordinals = wanted & ORDINALS
-    acronyms = {short for short in GLOSSARY if _mentions(short, phrase)}
+    acronyms = {short for short in GLOSSARY if mentions(short, phrase)}
 
     def rank(s: Source):  # ordinals, acronyms and title words first, then the closer match, then the earlier
         title = set(tokens(s.title))
-        exact = len(ordinals & title) + sum(_mentions(short, s.title) for short in acronyms)  # each names one thing
+        exact = len(ordinals & title) + sum(mentions(short, s.title) for short in acronyms)  # each names one thing
         exact += phase in _phases(s.title)
         return (-3 * exact - len((wanted - ORDINALS) & title), -s.similarity, s.date or "")
 
@@ -56,7 +56,7 @@ def _phases(text: str) -> set[str]:
     return {label.upper() for label in _PHASE.findall(text)}
 
 
-def _mentions(short: str, text: str) -> bool:
+def mentions(short: str, text: str) -> bool:
     """``text`` names the thing an acronym stands for, in either form ('RAA' or 'Reciprocal Access Agreement')."""
     return bool(re.search(acronym(short), text)) or GLOSSARY[short].lower() in text.lower()
 

@@ -225,6 +225,11 @@ QUESTION_VOCABULARY = frozenset(tokens(
     "argument arguments core central thesis claim claims conclude concludes conclusion main view views "
     "jan feb mar apr jun jul aug sep sept oct nov dec",
     keep_stopwords=True))
+# Verbs as written, not stemmed ('what call *sign*': a noun), which end the noun phrase a question asks for.
+VERB_WORDS = frozenset("take took taken join joined joins live lived lives go went come came make made get got "
+                       "build built send sent signed hold held happen happened become became serve served sat sit "
+                       "fly flew flown".split())
+PARTICIPLE = re.compile(r"..[^e]ed$", re.I)  # 'carried', 'signed'; not 'need', 'speed', 'agreed'
 # Words any question about the study may use without them being its specific content.
 GENERIC = QUESTION_VOCABULARY | PARTIES | frozenset(tokens(
     "study report chapter title author book paper publication argue role part relation relations relationship "

@@ -192,23 +192,21 @@ def _anchors(question: str) -> tuple[tuple[str, str], ...]:
     return tuple(found)
 
 
-_TITLE = r"(?:(?:president|prime minister|pm|premier)\s+)?"
-_TERM = r"(?:administration|presidency|premiership|government|term|tenure|years|era|time)"
+_TITLE = r"(?i:(?:president|prime minister|pm|premier)\s+)?"
+_TERM = r"(?i:administration|presidency|premiership|government|term|tenure|years|era|time)"
 # A period named by a leader: 'under (President) Duterte', 'while Ishiba was prime minister', 'during
-# Kishida's term', 'in the Aquino years'. The name is checked against the terms of office later.
-_TENURE = re.compile(rf"\bunder\s+{_TITLE}([A-Z][a-z]+)\b(?!\s+(?:Agreement|Vision|Project|Phase))|"
-                     rf"\bwhile\s+{_TITLE}([A-Z][a-z]+)\s+(?:was|served as|held)\s+(?:the\s+)?"
-                     rf"(?:prime minister|president|pm|premier|in office|in power)\b|"
-                     rf"\b(?:during|in|throughout)\s+(?:the\s+)?{_TITLE}([A-Z][a-z]+)(?:'s)?\s+{_TERM}\b", re.I)
+# Kishida's term', 'in the Aquino years'. Keywords in any case, the name capitalised; it is checked
+# against the terms of office later.
+_TENURE = re.compile(rf"\b(?i:under)\s+{_TITLE}([A-Z][a-z]+)\b(?!\s+(?:Agreement|Vision|Project|Phase))|"
+                     rf"\b(?i:while)\s+{_TITLE}([A-Z][a-z]+)\s+(?i:was|served as|held)\s+(?i:the\s+)?"
+                     rf"(?i:prime minister|president|pm|premier|in office|in power)\b|"
+                     rf"\b(?i:during|in|throughout)\s+(?i:the\s+)?{_TITLE}([A-Z][a-z]+)(?:'s)?\s+{_TERM}\b")
 
 
 def _tenure(question: str) -> tuple[str | None, str]:
     """(the leader named as a period, the phrase naming it) or (None, '')."""
     m = _TENURE.search(question)
-    if not m:
-        return None, ""
-    name = next(g for g in m.groups() if g)
-    return (name, m.group(0)) if name[:1].isupper() else (None, "")
+    return (next(g for g in m.groups() if g), m.group(0)) if m else (None, "")
 
 
 def plan(question: str) -> QueryPlan:

@@ -37,7 +37,7 @@ import math
 import re
 
 from assistant.on_record import ON_RECORD_CHECKS, asking, unrecorded_publication
-from assistant.parse import ABOUT_STUDY, GENERIC, ParsedQuestion, named_things
+from assistant.parse import ABOUT_STUDY, GENERIC, PARTICIPLE, VERB_WORDS, ParsedQuestion, named_things
 from assistant.query import GLOSSARY, acronym
 from assistant.retrieval import RetrievalFilters
 from core.model import Source
@@ -67,10 +67,6 @@ _WH_PHRASE = re.compile(r"^\s*(?:and\s+)?(?:how (?:many|much)|which|whose|"
 _HEAD_LETTERS = 4  # a shorter ending is a suffix, not a word ('-ion', '-ing')
 _HOW_OLD = re.compile(r"\bhow old\b", re.I)
 _FOCUS_WORDS = 3  # a focus is a short noun phrase: 'unit price', 'Japanese shipyard', 'Australian troops'
-# Verbs as written, not stemmed: in 'what call *sign*' the word is a noun.
-_VERBS = frozenset("take took taken join joined joins live lived lives go went come came make made get got build built "
-                   "send sent signed hold held happen happened become became serve served sat sit".split())
-_PARTICIPLE = re.compile(r"..[^e]ed$", re.I)  # 'carried', 'signed'; not 'need', 'speed', 'agreed'
 _NUMBER_WORDS = frozenset(tokens(" ".join((*NUMBER_WORDS, "dozen")), keep_stopwords=True))  # stemmed, as focus words are
 _DETERMINERS = frozenset("the a an its their his her this that these those".split())
 _ORDINAL_TOKEN = re.compile(r"^\d+(?:st|nd|rd|th)$")
@@ -137,9 +133,9 @@ class Scope:
         words = re.findall(r"[\w'+-]+", text[m.end():])
         for n, word in enumerate(words):
             stem = tokens(word)
-            if not stem or word.lower() in _VERBS or word.lower() in STOPWORDS or len(phrase) == _FOCUS_WORDS:
+            if not stem or word.lower() in VERB_WORDS or word.lower() in STOPWORDS or len(phrase) == _FOCUS_WORDS:
                 break
-            if n and ((n + 1 < len(words) and words[n + 1].lower() in _DETERMINERS) or _PARTICIPLE.search(word)):
+            if n and ((n + 1 < len(words) and words[n + 1].lower() in _DETERMINERS) or PARTICIPLE.search(word)):
                 break  # 'which company *won the* contract', 'the project *carried* out': the verb
             phrase = [] if word.endswith("'s") else phrase + [word]  # "Tubbataha's *pennant number*"
         # A hyphenated modifier describes the thing ('defence-minister-level *contact*'); the rest names it.

@@ -12,7 +12,6 @@ from core.dates import MONTH_NAMES, YEAR
 _ORDINAL_WORD = re.compile(r"\b(first|second|third|fourth|fifth|last|latest|earlier|later|previous|next|phase\s+\w+)\b",
                            re.I)
 _PRONOUN = re.compile(r"\b(?:it|its|they|their)\b|\b(?:this|that)\b(?!\s+\w)", re.I)  # not 'that November'
-_CARRIED = re.compile(r"\(([^()]+)\)\s*\?*\s*$")
 
 
 def shared_noun(a: str, b: str) -> tuple[str, str]:
@@ -24,16 +23,15 @@ def shared_noun(a: str, b: str) -> tuple[str, str]:
     return a, b
 
 
-def named_ends(question: str, a: str, b: str) -> tuple[str, str]:
+def named_ends(question: str, a: str, b: str, carried: str = "") -> tuple[str, str]:
     """Two ends of a span, each as a phrase that names its event: a bare ordinal borrows the other's
     noun, and a pronoun or an unnamed end takes the question's subject ('between the RAA being signed
     and it taking effect' -> 'RAA taking effect'; 'from signature to …' in 'How long did it take the RAA
     …' -> 'signature RAA')."""
     a, b = shared_noun(a, b)
     inside = set(_names(a) + _names(b))
-    carried = _CARRIED.search(question)  # a follow-up's subject, as the rewrite carried it, says what 'that' was
-    subject = carried.group(1) if carried else " ".join([w for w in _names(question) if w not in inside]
-                                                        or _names(a) or _names(b))
+    # A follow-up's subject (``carried``: what the rewrite read it against) says what 'that' was.
+    subject = carried or " ".join([w for w in _names(question) if w not in inside] or _names(a) or _names(b))
     if not subject:
         return a, b
     ends = [_PRONOUN.sub(subject, end) for end in (a, b)]

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from assistant.anchors import ORDINALS
 from assistant.compose import Candidate, Relevance, candidates, claims_of, select
 from assistant.handlers import Context, Draft, register_handler
 from assistant.parse import QuestionPart, content_words
-from assistant.anchors import ORDINALS
 from assistant.query import expand
 from core.model import Source
 from core.text import tokens
@@ -25,7 +25,8 @@ def answer_from(ctx: Context, part: QuestionPart, sources: list[Source], *, budg
     pool = pool if pool is not None else candidates(sources, ctx.sentence_scores(part.text, sources))
     if pool_filter:
         pool = [c for c in pool if pool_filter(c)] or pool
-    pool = [c for c in pool if not _another_of_series(c.source, part.text)] or pool
+    asked = _ordinals(part.text)
+    pool = [c for c in pool if not _another_of_series(c.source, asked)] or pool
     relevance = Relevance(content_words(part.text), pool)
     if lead is None and ctx.filters.has_time:  # a period in the question: the lead comes from inside it
         inside = {c.key for c in pool if c.source.date and ctx.filters.matches(c.source, c.source.chapters)}
@@ -36,10 +37,14 @@ def answer_from(ctx: Context, part: QuestionPart, sources: list[Source], *, budg
     return Draft(claims_of(chosen), retrieved=sources)
 
 
-def _another_of_series(source: Source, question: str) -> bool:
+def _ordinals(question: str) -> set[str]:
+    """The ordinals a question names its occasion by ('the inaugural 2+2': first)."""
+    return set(tokens(expand(question))) & ORDINALS
+
+
+def _another_of_series(source: Source, asked: set[str]) -> bool:
     """An event whose title numbers it otherwise than the question ('Second … 2+2' for 'the inaugural
     2+2'): another of the series the question asks about."""
-    asked = set(tokens(expand(question))) & ORDINALS
     titled = set(tokens(source.title)) & ORDINALS
     return source.kind == "event" and len(asked) == 1 and bool(titled) and not asked & titled
 
@@ -59,9 +64,10 @@ def _with_numbered_occasion(ctx: Context, part: QuestionPart, found: list[Source
     """'Where was the inaugural 2+2 held?' is about one numbered occasion of a series: the event the
     phrase names comes first, though a search for the question's words finds the series' other
     occasions and the chapter on all of them."""
-    if len(set(tokens(expand(part.text))) & ORDINALS) != 1:
+    asked = _ordinals(part.text)
+    if len(asked) != 1:
         return found
-    named = ctx.resolve_event(part.text, exclude=frozenset(s.ref for s in found if _another_of_series(s, part.text)))
+    named = ctx.resolve_event(part.text, exclude=frozenset(s.ref for s in found if _another_of_series(s, asked)))
     return [named] + [s for s in found if s.ref != named.ref] if named else found
 
 

@@ -9,7 +9,7 @@ import re
 from assistant.compose import Candidate, Claim, candidates, ordered
 from assistant.handlers import Context, Draft, register_handler
 from assistant.handlers.facts import answer_from, part_sources
-from assistant.parse import QuestionPart
+from assistant.parse import PARTICIPLE, VERB_WORDS, QuestionPart
 from assistant.query import GLOSSARY
 from core.text import NUMBER_WORDS, stem
 
@@ -21,9 +21,6 @@ _PHASES = re.compile(r"\b(?i:phases?)\s+((?:[IVX]+|\d)\b(?:\s*(?:,|and|&)\s*(?:[
 _NUMERAL = re.compile(r"\b([IVX]+|\d)\b")
 
 
-_VERB_FORM = re.compile(r"^(?:..+[^e]ed|took|went|came|made|got|built|sent|held|flew|sailed)$", re.I)  # not 'need', 'speed'
-
-
 def counted_noun(question: str) -> str | None:
     """The thing a 'how many' question counts: the last word of the phrase after it, which ends at its
     verb ('how many JGSDF *troops* joined KAMANDAG')."""
@@ -31,7 +28,7 @@ def counted_noun(question: str) -> str | None:
     if not m:
         return None
     words = m.group(1).split()
-    verb = next((i for i, w in enumerate(words) if i and _VERB_FORM.match(w)), len(words))
+    verb = next((i for i, w in enumerate(words) if i and (w.lower() in VERB_WORDS or PARTICIPLE.search(w))), len(words))
     return stem(words[:verb][-1].lower())
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.anchors import mentions
 from assistant.compose import Candidate, Claim
 from assistant.handlers import Context, Draft, handler_for, register_handler
 from assistant.handlers.argument import about_study, argument_sources
@@ -126,8 +127,8 @@ def _searched(ctx: Context, part: QuestionPart, probe: str, said: set[str]) -> D
 
 
 def _mentions(name: str, text: str) -> bool:
-    """``text`` names ``name``: itself, or an acronym's long form ('ACSA')."""
-    return bool(re.search(rf"\b{re.escape(name)}", text)) or (name in GLOSSARY and GLOSSARY[name].lower() in text.lower())
+    """``text`` names ``name``: itself, or for an acronym its long form too ('ACSA')."""
+    return mentions(name, text) if name in GLOSSARY else bool(re.search(rf"\b{re.escape(name)}", text))
 
 
 def _proper(text: str) -> bool:

@@ -23,9 +23,9 @@ _AFTER_BEFORE = re.compile(rf"\b(?:after|since|following)\s+(.{{3,80}}?)\s+(?:an
                            rf"{_END}", re.I)
 
 
-def anchor_phrases(question: str) -> tuple[str, str] | None:
+def anchor_phrases(question: str, carried: str = "") -> tuple[str, str] | None:
     m = _BETWEEN.search(question) or _AFTER_BEFORE.search(question)
-    return named_ends(question, m.group(1).strip(), m.group(2).strip()) if m else None
+    return named_ends(question, m.group(1).strip(), m.group(2).strip(), carried) if m else None
 
 
 def _date_phrase(phrase: str) -> str | None:
@@ -34,7 +34,7 @@ def _date_phrase(phrase: str) -> str | None:
 
 @register_handler("range")
 def between(ctx: Context, part: QuestionPart) -> Draft:
-    phrases = anchor_phrases(part.text)
+    phrases = anchor_phrases(part.text, ctx.parsed.context)
     if phrases and not any(_date_phrase(p) for p in phrases):  # years are the plan's inclusive range
         first = ctx.resolve_event(phrases[0])
         # Two ends, two events, the second after the first: 'the RAA taking effect' is not its signing
