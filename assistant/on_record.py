@@ -7,6 +7,7 @@ new kind is a new function added there)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 
 from assistant.parse import GENERIC, HOSTS, SIDES, ParsedQuestion, named_things
 from assistant.query import GLOSSARY
@@ -177,6 +178,15 @@ def _editions(text: str) -> list[tuple[str, frozenset[str], str]]:
     return out
 
 
+def _stated(retrieved: list[Source], names: list[list[frozenset[str]]], naming: Callable[[Iterable[bool]], bool],
+            states: Callable[[str], bool], *, title: bool = True) -> bool:
+    """One of the best items names the question's names (``all`` of them or ``any``) and has a sentence
+    (or, with ``title``, a title) that ``states`` the thing asked."""
+    return any(naming(_named_in(n, item_words(s.title, s.text, s.actors)) for n in names)
+               and any(states(one) for one in ((s.title,) if title else ()) + tuple(sentences(s.text)))
+               for s in retrieved[:STATEMENT_ITEMS])
+
+
 _MONEY_ASKED = re.compile(r"\bhow much (?:money|funding|aid|financing|did|has|have|was|is|will|does)\b|"
                           r"\b(?:budget|price|cost|value|worth)\b", re.I)
 _AMOUNT = re.compile(r"(?:¥|\$|\b(?:USD|US\$|JPY|PHP|P)\s?)\d|\b\d[\d,.]*\s*(?:million|billion|trillion)?\s*"
@@ -192,10 +202,7 @@ def unrecorded_sum(parsed: ParsedQuestion, retrieved: list[Source]) -> bool:
     text = asking(parsed.text)
     if parsed.answer_type != "how-many" or not _MONEY_ASKED.search(text):
         return False
-    names = _spellings(text)
-    return not any(all(_named_in(n, item_words(s.title, s.text, s.actors)) for n in names)
-                   and any(_AMOUNT.search(one) for one in (s.title, *sentences(s.text)))
-                   for s in retrieved[:STATEMENT_ITEMS])
+    return not _stated(retrieved, _spellings(text), all, lambda one: bool(_AMOUNT.search(one)))
 
 
 # A person's life outside the record's events: schooling, family, birth, age, earlier career.
@@ -213,9 +220,7 @@ def unrecorded_biography(parsed: ParsedQuestion, retrieved: list[Source]) -> boo
     names = _spellings(text)
     if not asked or not names:
         return False
-    return not any(any(_named_in(n, item_words(s.title, s.text, s.actors)) for n in names)
-                   and any(word in one.lower() for one in sentences(s.text) for word in asked)
-                   for s in retrieved[:STATEMENT_ITEMS])
+    return not _stated(retrieved, names, any, lambda one: any(word in one.lower() for word in asked), title=False)
 
 
 # Each asks whether a specific thing the question names is on record, not just its neighbours.

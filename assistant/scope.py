@@ -58,7 +58,7 @@ _MEASURES = frozenset(tokens(
     "firms organisation organization organisations organizations shipyard shipyards shipbuilder shipbuilders builder "
     "builders maker makers manufacturer manufacturers contractor contractors supplier suppliers "
     "ship ships vessel vessels warship warships boat boats "  # any hull name answers 'which warship'
-    "weight emphasis importance attention stress",  # 'how much weight does the study put on …': a degree
+    "weight emphasis importance attention stress",  # 'how much weight does Tokyo give …': a degree
     keep_stopwords=True))
 _WH_PHRASE = re.compile(r"^\s*(?:and\s+)?(?:how (?:many|much)|which|whose|"
                         r"what(?:'s|s| (?:is|was|are|were))?(?: the| a| an)?|"
