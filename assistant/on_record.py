@@ -216,11 +216,16 @@ def unrecorded_biography(parsed: ParsedQuestion, retrieved: list[Source]) -> boo
     sentence of the best items gives that part of the person's life (the same word: 'university',
     'sister') in an item naming them: the record follows people through its events, not their lives."""
     text = asking(parsed.text)
-    asked = {m.group(0).lower() for m in _BIOGRAPHY.finditer(text)}
+    asked = _life_words(text)
     names = _spellings(text)
     if not asked or not names:
         return False
-    return not _stated(retrieved, names, any, lambda one: any(word in one.lower() for word in asked), title=False)
+    return not _stated(retrieved, names, any, lambda one: bool(asked & _life_words(one)), title=False)
+
+
+def _life_words(text: str) -> set[str]:
+    """The words of a person's life ``text`` uses, as words: 'son' is not in 'person'."""
+    return {m.group(0).lower() for m in _BIOGRAPHY.finditer(text)}
 
 
 # Each asks whether a specific thing the question names is on record, not just its neighbours.

@@ -156,3 +156,10 @@ def test_a_period_set_before_the_question_is_a_range():
                 "building blocks of the defence relationship?")  # the second end stops at its comma
     assert answer_type(question) == "range"
     assert anchor_phrases(question) == ("the 2011 strategic partnership", "the 2016 equipment agreement")
+
+
+def test_a_life_word_is_read_as_a_word():
+    from assistant.on_record import _life_words
+
+    assert _life_words("His son studied at a university in Tokyo.") == {"son", "studied", "university"}
+    assert _life_words("Each person on the Johnson ship.") == set()  # not 'son' inside other words
