@@ -7,13 +7,15 @@ new kind is a new function added there)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 
-from assistant.parse import GENERIC, HOSTS, SIDES, ParsedQuestion, named_things
+from assistant.parse import GENERIC, HOSTS, SIDES, VERB_WORDS, ParsedQuestion, named_things
+from assistant.anchors import mentions
 from assistant.query import GLOSSARY
 from core.dates import MONTH_NAMES, YEAR
 from core.model import Source
-from core.text import STOPWORDS, sentences, tokens
+from core.text import ORDINAL, STOPWORDS, ordinal_number, sentences, tokens, word_set
 from index.lexical import item_words
 
 _STATEMENT = re.compile(r"\b(?:say|said|says|react|reacted|respond|responded|comment|commented|tell|told)\b", re.I)
@@ -228,6 +230,69 @@ def _life_words(text: str) -> set[str]:
     return {m.group(0).lower() for m in _BIOGRAPHY.finditer(text)}
 
 
-# Each asks whether a specific thing the question names is on record, not just its neighbours.
+# Where a numbered series' name ends: at a preposition, a verb of the clause or punctuation; words joined
+# by hyphens stay one name ('Military-to-Military').
+_SERIES_END = re.compile(r"(?<![\w-])(?:in|at|on|with|between|during|by|from|to|of|held|that|which|was|were|did|is|are)"
+                         r"(?![\w-])|[?,;:(]", re.I)
+
+
+@dataclass(frozen=True)
+class _Numbered:
+    """An ordinal with the series it numbers: 'the *8th* Political-Military … meeting'."""
+
+    number: int
+    words: frozenset[str]  # the series' own words, parts of hyphenated names included
+    acronyms: frozenset[str]  # the glossary's acronyms it names ('OSA', '2+2'), in either form
+    head: frozenset[str]  # its last word, the kind of thing numbered ('meeting', 'dialogue')
+
+
+def _numbered(text: str) -> list[_Numbered]:
+    out = []
+    for m in ORDINAL.finditer(text):
+        rest = text[m.end():]
+        phrase = rest[:end.start()] if (end := _SERIES_END.search(rest)) else rest
+        named = re.findall(r"[\w'+-]+", phrase)
+        phrase = " ".join(named[:next((i for i, w in enumerate(named) if i and w.lower() in VERB_WORDS), None)])
+        parts = [p for w in tokens(phrase) for p in w.split("-") if p]
+        words = [p for p in parts if p not in HOSTS and p not in GENERIC and p not in _MONTH_WORDS
+                 and p not in STOPWORDS and not p.isdigit() and not ORDINAL.fullmatch(p)]
+        out.append(_Numbered(ordinal_number(m.group(1)), frozenset(words),
+                             frozenset(short for short in GLOSSARY if mentions(short, phrase)),
+                             frozenset(words[-1:])))
+    return out
+
+
+def unrecorded_ordinal(parsed: ParsedQuestion, record: Sequence[Source]) -> bool:
+    """'What was agreed at the 7th Political-Military meeting?' when the record numbers that series (it
+    names 'the 8th Political-Military … meeting', or 'the first trilateral maritime dialogue') but never
+    its 7th, and holds fewer than seven events of it to count. The whole record is asked, not the best
+    items: the sentence that numbers a series need not be retrieved. A 'first' is never refused here (the
+    earliest of anything can be found by date), nor a series the record does not number. The series
+    must match on its kind of thing and most of its words to count as numbered; the asked number is on
+    record where any sentence gives it to a thing of that kind or that acronym ('the second OSA package'
+    answers 'the second OSA grant')."""
+    for asked in _numbered(asking(parsed.text)):
+        if asked.number < 2 or not (asked.words or asked.acronyms):
+            continue
+        numbered = stated = False
+        events = 0
+        for source in record:
+            for one in (source.title, *sentences(source.text)):
+                for given in _numbered(one) if ORDINAL.search(one) else ():
+                    same = (asked.acronyms <= given.acronyms and asked.head <= given.words
+                            and 2 * len(asked.words & given.words) >= len(asked.words))
+                    numbered |= same
+                    stated |= given.number == asked.number and (same or bool(asked.acronyms & given.acronyms))
+            events += (source.kind == "event" and asked.words <= word_set(source.title)
+                       and all(mentions(short, source.title) for short in asked.acronyms))
+        if numbered and not stated and events < asked.number:
+            return True
+    return False
+
+
+# Each asks whether a specific thing the question names is on record, not just its neighbours: among the
+# best items (ON_RECORD_CHECKS) or, for what only the record as a whole can show, in all of it
+# (WHOLE_RECORD_CHECKS).
 ON_RECORD_CHECKS = (unrecorded_statement, unrecorded_editions, unrecorded_pairs, unrecorded_outcome,
                     unrecorded_sum, unrecorded_biography)
+WHOLE_RECORD_CHECKS = (unrecorded_ordinal,)

@@ -228,7 +228,8 @@ QUESTION_VOCABULARY = frozenset(tokens(
 # Verbs as written, not stemmed ('what call *sign*': a noun), which end the noun phrase a question asks for.
 VERB_WORDS = frozenset("take took taken join joined joins live lived lives go went come came make made get got "
                        "build built send sent signed hold held happen happened become became serve served sat sit "
-                       "fly flew flown".split())
+                       "fly flew flown agree agreed discuss discussed decide decided produce produced cover covered "
+                       "include included involve involved achieve achieved".split())
 PARTICIPLE = re.compile(r"..[^e]ed$", re.I)  # 'carried', 'signed'; not 'need', 'speed', 'agreed'
 # Words any question about the study may use without them being its specific content.
 GENERIC = QUESTION_VOCABULARY | PARTIES | frozenset(tokens(

@@ -35,8 +35,9 @@ from __future__ import annotations
 import difflib
 import math
 import re
+from collections.abc import Sequence
 
-from assistant.on_record import ON_RECORD_CHECKS, asking, unrecorded_publication
+from assistant.on_record import ON_RECORD_CHECKS, WHOLE_RECORD_CHECKS, asking, unrecorded_publication
 from assistant.parse import ABOUT_STUDY, GENERIC, PARTICIPLE, VERB_WORDS, ParsedQuestion, named_things
 from assistant.query import GLOSSARY, acronym
 from assistant.retrieval import RetrievalFilters
@@ -86,8 +87,9 @@ class Scope:
     """The corpus vocabulary with each word's document frequency (``index.lexical.item_words`` of each
     served document, counted at build time and saved in the serving snapshot)."""
 
-    def __init__(self, doc_freq: dict[str, int], n_documents: int):
+    def __init__(self, doc_freq: dict[str, int], n_documents: int, record: Sequence[Source] = ()):
         self.doc_freq = doc_freq
+        self.record = record  # every served item, for what only the whole record can show
         self.n = n_documents or 1
         self._vocab = sorted(self.doc_freq)
 
@@ -187,7 +189,8 @@ class Scope:
         if ABOUT_STUDY.search(parsed.text):  # the study's own argument, asked in the asker's words
             return bool(self.unknown_names(parsed)) or unrecorded_publication(parsed, retrieved)
         return (self.outside(parsed, retrieved, floor) or _asks_future(parsed)
-                or any(unrecorded(parsed, retrieved) for unrecorded in ON_RECORD_CHECKS))
+                or any(unrecorded(parsed, retrieved) for unrecorded in ON_RECORD_CHECKS)
+                or any(unrecorded(parsed, self.record) for unrecorded in WHOLE_RECORD_CHECKS))
 
     def outside(self, parsed: ParsedQuestion, retrieved: list[Source], floor: float = 0.0) -> bool:
         """``floor``: the best dense similarity below which nothing retrieved is about the question at

@@ -55,7 +55,7 @@ class Assistant:
         self.retriever = HybridRetriever(collection, self.embedder, self.table, snapshot.lexical,
                                          top_k=settings.retrieval.top_k, study=settings.index.study)
         self.sentences = self.store.open_sentences(self.manifest.build_id)
-        self.scope = Scope(snapshot.document_frequency, len(snapshot.ids))
+        self.scope = Scope(snapshot.document_frequency, len(snapshot.ids), self.table.sources)
         self.people = self.table.people()
         self.offices = load_offices(settings.index.corpus_dir)  # leaders' terms, which name periods
         self._backends: dict[str, LLMBackend | None] = dict(backends or {})

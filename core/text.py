@@ -12,6 +12,17 @@ import Stemmer
 NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
                 "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty")
 
+ORDINAL_WORDS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
+                 "eleventh", "twelfth")
+ORDINAL = re.compile(rf"\b({'|'.join(ORDINAL_WORDS)}|\d{{1,3}}(?:st|nd|rd|th))\b", re.I)  # 'second', '8th'
+
+
+def ordinal_number(word: str) -> int:
+    """The number an ordinal (``ORDINAL``'s match) names: 'second' -> 2, '8th' -> 8."""
+    word = word.lower()
+    return ORDINAL_WORDS.index(word) + 1 if word in ORDINAL_WORDS else int(word[:-2])
+
+
 STOPWORDS = frozenset(
     """a an and are as at be been being but by did do does doing for from had has have how i in into is it its
     me my of on or so than that the their them then there these they this those to was were what when where which

@@ -3,18 +3,29 @@ starts without re-indexing, and the word counts of the scope check; both use ``c
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
 
-from core.text import tokens, word_set
+from core.text import tokens
+
+
+# A hyphenated word with a capital or a digit in it is a compound of names ('Japan-US-Philippines',
+# 'Abukuma-class', 'C-130H'): it names each of its parts.
+_NAME_COMPOUND = re.compile(r"[A-Za-z0-9.]*[A-Z0-9][A-Za-z0-9.]*(?:-[A-Za-z0-9.]+)+|"
+                            r"[A-Za-z0-9.]+(?:-[A-Za-z0-9.]+)*-[A-Za-z.]*[A-Z0-9][A-Za-z0-9.]*")
 
 
 def item_words(title: str, text: str, actors: Iterable[str]) -> set[str]:
-    """The words of one document as the scope check counts them: title, text and actors."""
-    return word_set(f"{title} {text} {' '.join(actors)}")
+    """The words of one document as the scope check counts them (title, text and actors): its words, and
+    the parts of its compounds of names, but not the parts of a common compound, which is a word of its
+    own: 'live-fire' drills do not say that anyone lives anywhere."""
+    text = f"{title} {text} {' '.join(actors)}"
+    return set(tokens(text)) | {p for m in _NAME_COMPOUND.finditer(text) for w in tokens(m.group(0))
+                                for p in w.split("-") if p}
 
 
 def document_frequency(items: Iterable[set[str]]) -> dict[str, int]:

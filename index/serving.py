@@ -21,7 +21,7 @@ from core.text import TOKENIZER_FINGERPRINT
 from index.lexical import LexicalIndex, document_frequency, item_words
 from index.store import VectorStore, get_all
 
-SNAPSHOT_FORMAT = 2  # 2: word document frequencies for the scope check
+SNAPSHOT_FORMAT = 3  # 2: word document frequencies for the scope check; 3: a common compound is one word
 _INFO = "snapshot.json"
 _RECORDS = "records.json"
 _BM25 = "bm25"

@@ -272,6 +272,9 @@ def test_an_attribute_the_record_never_gives_is_refused(assistant, question):
     "How many pages long is the report?",  # nor its length
     "Who won the Philippine Senate elections in 2025?",  # a contest the record names without its result
     "When will the Philippines take delivery of its first Abukuma-class destroyer?",  # after the record
+    "What did the 7th Political-Military and Military-to-Military meeting agree?",  # the record numbers its 8th only
+    "Who led the Philippine side at the second Japan-US-Philippines maritime dialogue?",  # only the first is on record
+    "How many Filipinos live in Japan?",  # 'live-fire' drills say nothing of where anyone lives
 ])
 def test_unrecorded_statements_and_the_future_are_refused(assistant, question):
     assert assistant.ask(question).refused
@@ -298,6 +301,8 @@ def test_unrecorded_statements_and_the_future_are_refused(assistant, question):
     "exercise?",  # 'US' is a stopword to the index: the compound's other parts name it
     "How much weight does the study put on the Vientiane Vision?",  # a degree, which the study's view answers
     "What are the study's research questions?",  # the study's concepts in the asker's words: no similarity floor
+    "How did the second OSA grant to the Philippines compare in size with the first?",  # 'the second OSA package'
+    "Where was the 8th Political-Military and Military-to-Military meeting held?",  # the Nth the record names
 ])
 def test_statements_on_record_the_study_s_future_and_plain_words_are_answered(assistant, question):
     assert not assistant.ask(question).refused

@@ -163,3 +163,9 @@ def test_a_life_word_is_read_as_a_word():
 
     assert _life_words("His son studied at a university in Tokyo.") == {"son", "studied", "university"}
     assert _life_words("Each person on the Johnson ship.") == set()  # not 'son' inside other words
+
+
+def test_an_ordinal_names_its_number():
+    from core.text import ORDINAL, ordinal_number
+
+    assert [ordinal_number(m) for m in ORDINAL.findall("the second 2+2, the 8th meeting, the 21st century")] == [2, 8, 21]

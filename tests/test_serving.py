@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from index.build import build_index
-from index.lexical import LexicalIndex
+from index.lexical import LexicalIndex, item_words
 from index.serving import ServingSnapshot, lexical_text, open_snapshot, snapshot_dir
 from core.settings import Settings
 from index.store import VectorStore, get_all
@@ -91,3 +91,8 @@ def test_a_stale_or_damaged_snapshot_is_rebuilt_and_saved_again(settings, built,
     finally:
         shutil.rmtree(saved, ignore_errors=True)
         shutil.move(moved, saved)
+
+
+def test_a_common_compound_is_one_word_and_a_compound_of_names_names_its_parts():
+    words = item_words("", "The live-fire drills by Japan-US-Philippines forces, with a C-130H and a multi-role vessel", [])
+    assert {"live-fir", "multi-rol", "us", "philippin", "130h"} <= words and not {"live", "rol"} & words
