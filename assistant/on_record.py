@@ -10,9 +10,10 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from assistant.parse import GENERIC, HOSTS, SIDES, VERB_WORDS, ParsedQuestion, named_things
+from assistant.parse import GENERIC, HOSTS, PARTIES, SIDES, VERB_WORDS, ParsedQuestion, named_things
 from assistant.anchors import mentions
 from assistant.query import GLOSSARY
+from core.countries import states_named
 from core.dates import MONTH_NAMES, YEAR
 from core.model import Source
 from core.text import ORDINAL, STOPWORDS, ordinal_number, sentences, tokens, word_set
@@ -30,6 +31,7 @@ _REPORTED = re.compile(
 _PRONOUN = re.compile(r"^(?:He|She|They|His|Her|Their|The (?:minister|ministry|spokes\w+|president|prime minister))\b")
 _QUOTED = re.compile(r"[\"“][^\"”]*[\"”]|(?:^|\s)'[^']+'")
 STATEMENT_ITEMS = 6  # the items an answer draws on (compose takes its support from the top six)
+_LISTED = 3  # a list: three or more states named together
 # A named series with its edition: 'Sama Sama 2024', 'KAMANDAG 8', 'Doshin-Bayanihan 5-25'.
 _EDITION = re.compile(r"\b((?:[A-Z][\w-]*\s+){0,2}[A-Z][\w-]*)\s+((?:19|20)\d\d|\d{1,2}(?:-\d\d)?)(?![\d.,%+-])")
 _COUNTRY = r"([A-Z][a-z]+)"
@@ -230,6 +232,30 @@ def _life_words(text: str) -> set[str]:
     return {m.group(0).lower() for m in _BIOGRAPHY.finditer(text)}
 
 
+def unrecorded_other_state(parsed: ParsedQuestion, record: Sequence[Source]) -> bool:
+    """'What radar did Japan give Malaysia?', 'What did Bangladesh get under its OSA grant?' when no sentence
+    of the record names that state (one beside the story's four sides) together with anything else the
+    question asks about ('radar', 'OSA grant'). A sentence listing three or more such states ('the
+    Philippines, Malaysia, Bangladesh and Fiji were named as the first candidates') says nothing of any
+    one of them. A comparison, a period or the study's view draws on several items, and a quoted claim is
+    what a yes/no question checks: neither is asked here."""
+    if parsed.answer_type in ("compare", "range", "argument"):
+        return False
+    text = _QUOTED.sub(" ", asking(parsed.text))
+    states = [state for state in states_named(text) if not set(tokens(state)) & PARTIES]
+    naming = {t for state in states for t in tokens(state)} | {t for name in named_things(text) if states_named(name)
+                                                               for t in tokens(name)}  # 'Vietnamese' too
+    asked = {t for w in tokens(text) for t in (w, *tokens(GLOSSARY.get(w.upper(), "")))} - GENERIC - naming
+    if not asked:
+        return False
+
+    def said_of(state: str, one: str) -> bool:
+        others = [x for x in states_named(one) if not set(tokens(x)) & PARTIES]
+        return state in others and len(others) < _LISTED and bool(asked & item_words("", one, []))
+    return any(not any(said_of(state, one) for s in record for one in (s.title, *sentences(s.text)))
+               for state in states)
+
+
 # Where a numbered series' name ends: at a preposition, a verb of the clause or punctuation; words joined
 # by hyphens stay one name ('Military-to-Military').
 _SERIES_END = re.compile(r"(?<![\w-])(?:in|at|on|with|between|during|by|from|to|of|held|that|which|was|were|did|is|are)"
@@ -295,4 +321,4 @@ def unrecorded_ordinal(parsed: ParsedQuestion, record: Sequence[Source]) -> bool
 # (WHOLE_RECORD_CHECKS).
 ON_RECORD_CHECKS = (unrecorded_statement, unrecorded_editions, unrecorded_pairs, unrecorded_outcome,
                     unrecorded_sum, unrecorded_biography)
-WHOLE_RECORD_CHECKS = (unrecorded_ordinal,)
+WHOLE_RECORD_CHECKS = (unrecorded_ordinal, unrecorded_other_state)

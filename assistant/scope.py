@@ -23,6 +23,12 @@ evidence, not by a similarity threshold fitted to a question list.
 - These on-record checks live in ``assistant.on_record``.
 - Japan and another country asked about as a pair ('the first Japan-Indonesia 2+2') must be on record
   together, not with the other country named only as a comparison.
+- A state beside the story's four sides ('what radar did Japan give *Malaysia*') must be named somewhere in
+  the record with something else the question asks about, and not only in a list of such states.
+- The Nth of a series the record numbers ('the *7th* Political-Military meeting', when it names the 8th)
+  must be on record as the Nth, or the record must hold N of the series.
+- A common compound is one word: 'live-fire' drills do not hold 'live' ('how many Filipinos *live* in
+  Japan'); a compound of names names its parts ('Japan-US-Philippines': the US).
 - Values a yes/no question asserts ('signed in 1999, right?') are claims to check, not content to
   find: they never cause a refusal.
 - What someone said about something ('What did Ishiba say about Taiwan?') is recorded with the speaker

@@ -9,6 +9,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
+from core.countries import states_named
 from core.dates import format_date, period_bounds
 from core.text import strip_event_refs
 
@@ -44,17 +45,18 @@ EVENT_CATEGORIES = (
 CONFIDENCE_LEVELS = ("high", "medium", "low")
 
 
-_INSTITUTION = re.compile(r"\b(Japan|Philippines?|China|United|States|Ministry|Department|Force|Forces|Guard|Navy|"
+_INSTITUTION = re.compile(r"\b(United|States|Ministry|Department|Force|Forces|Guard|Navy|"
                           r"Army|Agency|Council|Senate|Diet|House|Office|Bank|Corporation|Industries|Group|"
                           r"Association|Union|Command|Fleet|Brigade|Marine|Marines|Defense|Defence|ASEAN|Government|"
-                          r"Embassy|Committee|Cabinet|Kingdom|Australia|Vietnam|Indonesia|Malaysia|Korea|India)\b")
+                          r"Embassy|Committee|Cabinet|Kingdom)\b")
 _SUFFIXES = ("Jr", "Sr", "III", "II")
 
 
 def person_name(actor: str) -> bool:
     """An actor who is a person: two or more capitalised words, no institution or country."""
     words = actor.replace(".", "").split()
-    return len(words) >= 2 and all(w[:1].isupper() for w in words) and not _INSTITUTION.search(actor)
+    return (len(words) >= 2 and all(w[:1].isupper() for w in words) and not _INSTITUTION.search(actor)
+            and not states_named(actor))
 
 
 def surname(person: str) -> str:

@@ -275,6 +275,8 @@ def test_an_attribute_the_record_never_gives_is_refused(assistant, question):
     "What did the 7th Political-Military and Military-to-Military meeting agree?",  # the record numbers its 8th only
     "Who led the Philippine side at the second Japan-US-Philippines maritime dialogue?",  # only the first is on record
     "How many Filipinos live in Japan?",  # 'live-fire' drills say nothing of where anyone lives
+    "What radar did Japan give Malaysia?",  # Malaysia is on record with patrol vessels, not radars
+    "What did Bangladesh get under its OSA grant?",  # named only in a list of candidate states
 ])
 def test_unrecorded_statements_and_the_future_are_refused(assistant, question):
     assert assistant.ask(question).refused
@@ -303,6 +305,8 @@ def test_unrecorded_statements_and_the_future_are_refused(assistant, question):
     "What are the study's research questions?",  # the study's concepts in the asker's words: no similarity floor
     "How did the second OSA grant to the Philippines compare in size with the first?",  # 'the second OSA package'
     "Where was the 8th Political-Military and Military-to-Military meeting held?",  # the Nth the record names
+    "Which patrol vessels did Japan grant to Malaysia?",  # said of Malaysia, though not among the best items
+    "What did the Vietnamese government receive from Japan in 2017?",  # an adjective names the state
 ])
 def test_statements_on_record_the_study_s_future_and_plain_words_are_answered(assistant, question):
     assert not assistant.ask(question).refused

@@ -169,3 +169,10 @@ def test_an_ordinal_names_its_number():
     from core.text import ORDINAL, ordinal_number
 
     assert [ordinal_number(m) for m in ORDINAL.findall("the second 2+2, the 8th meeting, the 21st century")] == [2, 8, 21]
+
+
+def test_states_are_named_by_name_or_adjective_each_once():
+    from core.countries import states_named
+
+    assert states_named("Did the Vietnamese navy train with South Korea, Vietnam and the US?") == [
+        "Vietnam", "South Korea", "United States"]
