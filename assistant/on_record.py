@@ -19,7 +19,8 @@ from core.model import Source
 from core.text import ORDINAL, STOPWORDS, ordinal_number, sentences, tokens, word_set
 from index.lexical import item_words
 
-_STATEMENT = re.compile(r"\b(?:say|said|says|react|reacted|respond|responded|comment|commented|tell|told)\b", re.I)
+_STATEMENT = re.compile(r"\b(?:say|said|says|react|reacted|respond|responded|comment|commented|tell|told|"
+                        r"tweet|tweeted|post|posted|write|wrote)\b", re.I)
 # Speech or a reaction reported in a record: a verb of saying or reacting, or a quotation.
 _REPORTED = re.compile(
     r"\b(?:say|says|said|stated|tell|tells|told|called|describ(?:es|ed)|warn(?:s|ed)|urg(?:es|ed)|"
@@ -84,8 +85,8 @@ def _reports(source: Source) -> list[set[str]]:
     out = []
     for i, one in enumerate(said):
         if verb := _REPORTED.search(one):
-            before = one[:verb.start()]
-            if i and _PRONOUN.match(one):
+            before = one[:verb.start()].rsplit(";", 1)[-1]  # the speaker is in the verb's own clause
+            if i and _PRONOUN.match(before.strip()):
                 before = f"{said[i - 1]} {before}"
             out.append(item_words("", before, []))
     return out

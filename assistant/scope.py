@@ -67,7 +67,8 @@ _MEASURES = frozenset(tokens(
     "ship ships vessel vessels warship warships boat boats "  # any hull name answers 'which warship'
     "weight emphasis importance attention stress",  # 'how much weight does Tokyo give …': a degree
     keep_stopwords=True))
-_WH_PHRASE = re.compile(r"^\s*(?:and\s+)?(?:how (?:many|much)|which|whose|"
+_WH_PHRASE = re.compile(r"^\s*(?:and\s+)?(?:(?:in|at|on|from|to|for|with|by|during|under) (?=which|what))?"
+                        r"(?:how (?:many|much)|which|whose|"
                         r"what(?:'s|s| (?:is|was|are|were))?(?: the| a| an)?|"
                         r"(?:do you have|can you (?:give|tell|share)(?: me| us)?|give me|tell me)(?: the| a| an| any)?)\s+",
                         re.I)  # a request names what it asks for as a question does: 'do you have the *coordinates*

@@ -245,6 +245,7 @@ def test_the_thing_asked_for_ends_at_its_verb(assistant):
     ("How old is Shinjiro Koizumi?", ["age"]),
     ("What's the latest defence-minister-level meeting?", ["meet"]),  # a hyphenated modifier describes
     ("What call sign did the C-130H use?", ["call", "sign"]),
+    ("In which room of Malacanang was the RAA signed?", ["room"]),  # after a leading preposition
 ])
 def test_the_thing_asked_for(assistant, question, asked):
     assert assistant.scope.asked_for(parse(question)) == asked
@@ -277,6 +278,8 @@ def test_an_attribute_the_record_never_gives_is_refused(assistant, question):
     "How many Filipinos live in Japan?",  # 'live-fire' drills say nothing of where anyone lives
     "What radar did Japan give Malaysia?",  # Malaysia is on record with patrol vessels, not radars
     "What did Bangladesh get under its OSA grant?",  # named only in a list of candidate states
+    "In which room of Malacanang was the RAA signed?",  # the thing asked for, after a preposition
+    "What did ASEAN say about the RAA?",  # 'ASEAN' is in a clause before another speaker's verb, not the speaker
 ])
 def test_unrecorded_statements_and_the_future_are_refused(assistant, question):
     assert assistant.ask(question).refused
