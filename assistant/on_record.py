@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from assistant.parse import GENERIC, HOSTS, PARTIES, SIDES, VERB_WORDS, ParsedQuestion, named_things
+from assistant.parse import GENERIC, HOSTS, PARTIES, ROLES, SIDES, VERB_WORDS, ParsedQuestion, named_things
 from assistant.anchors import mentions
 from assistant.query import GLOSSARY
 from core.countries import states_named
@@ -38,13 +38,17 @@ _EDITION = re.compile(r"\b((?:[A-Z][\w-]*\s+){0,2}[A-Z][\w-]*)\s+((?:19|20)\d\d|
 _COUNTRY = r"([A-Z][a-z]+)"
 _PAIR = re.compile(rf"\bJapan(?:ese)?(?:\s*[-–]\s*|\s+and\s+){_COUNTRY}\b(?!')|"
                    rf"\b{_COUNTRY}(?:\s*[-–]\s*|\s+and\s+)Japan\b(?!')")
-# The study as a publication: who made it (its author, publisher, funder) and how long it is. The
-# material answers these only where it states them ('written by …', '212 pages').
+# The study as a publication: who made it (its author, publisher, funder), how long it is and how it is
+# catalogued or reviewed. The material answers these only where it states them ('written by …', '212 pages').
 _MAKERS_ASKED = re.compile(r"\b(?:who|which)\b[^?]*\b(?:author|authors|wrote|written|writer|publish\w*|fund\w*)\b", re.I)
 _MAKERS_NAMED = re.compile(r"\b(?:written|authored|published|funded|edited) by [A-Z]")
 _LENGTH_ASKED = re.compile(r"\bhow many (?:pages|words)\b|\bhow long is (?:the|this) (?:study|report|paper)\b|"
                            r"\b(?:page|word) count\b", re.I)
 _LENGTH_NAMED = re.compile(r"\b\d[\d,]* (?:pages|words)\b")
+_RECORD = r"\b(?:peer[- ]review\w*|refereed|ISBN|ISSN|DOI|impact factor|citation count)\b"
+_RECORD_ASKED = re.compile(_RECORD, re.I)
+_RECORD_NAMED = re.compile(_RECORD)  # as a catalogue writes it: 'ISBN 978-…', 'peer-reviewed'
+
 _OUTCOME = re.compile(r"\b(?:won|win|wins|winning|winner|topped|beat|defeated|lost|lose|victory|elected|seats|votes)\b",
                       re.I)
 _CONTEST = re.compile(r"\b(?:elections?|midterms?|run-?off|polls?|race|votes?|leadership)\b", re.I)
@@ -107,7 +111,8 @@ def unrecorded_statement(parsed: ParsedQuestion, retrieved: list[Source]) -> boo
     verb = _STATEMENT.search(text)
     if not verb or parsed.answer_type in ("compare", "argument", "list", "range"):
         return False
-    speakers = _spellings(text[:verb.start()])
+    speakers = _spellings(text[:verb.start()]) or [  # else a role: 'what did *the ambassador* say …'
+        [frozenset([role])] for role in dict.fromkeys(tokens(text[:verb.start()])) if role in ROLES]
     subjects = _spellings(_QUOTED.sub(" ", text[verb.end():]))
     if not speakers:
         return False
@@ -120,9 +125,11 @@ def unrecorded_statement(parsed: ParsedQuestion, retrieved: list[Source]) -> boo
 
 
 def unrecorded_publication(parsed: ParsedQuestion, retrieved: list[Source]) -> bool:
-    """Who wrote, published or funded the study, or how long it is, when the material does not say."""
+    """Who wrote, published or funded the study, how long it is, or how it is catalogued or reviewed, when
+    the material does not say."""
     return any(asked.search(parsed.text) and not any(named.search(f"{s.title} {s.text}") for s in retrieved)
-               for asked, named in ((_MAKERS_ASKED, _MAKERS_NAMED), (_LENGTH_ASKED, _LENGTH_NAMED)))
+               for asked, named in ((_MAKERS_ASKED, _MAKERS_NAMED), (_LENGTH_ASKED, _LENGTH_NAMED),
+                                    (_RECORD_ASKED, _RECORD_NAMED)))
 
 
 def unrecorded_editions(parsed: ParsedQuestion, retrieved: list[Source]) -> list[str]:

@@ -95,7 +95,8 @@ SIDES = (frozenset(tokens("Japan Japanese Tokyo")), frozenset(tokens("Philippine
 HOSTS = SIDES[0] | SIDES[1]
 PARTIES = frozenset().union(*SIDES) | frozenset(tokens("study report"))  # named in almost every question
 # Roles a question asks about, not things it names: 'which earlier Japanese PM did he …' still leans on 'he'.
-_ROLES = frozenset(tokens("PM President Premier Minister Secretary Ambassador Spokesperson", keep_stopwords=True))
+ROLES = frozenset(tokens("PM President Premier Minister Secretary Ambassador Spokesperson Spokesman Spokeswoman",
+                         keep_stopwords=True))
 
 _WH_SPLIT = re.compile(r"\s*(?:,|;)?\s+and\s+(?=(?:when|where|who|whom|what|which|how|why|did|was|were|is|are|has|have|"
                        r"does|do)\b)|\?\s+(?=\S)", re.I)
@@ -265,7 +266,7 @@ def depends_on_history(question: str) -> bool:
         return len(content_words(question)) == 0  # "When?" "Why?"
     before = question[: _BACK_REFERENCE.search(question).start()]
     own = [t for w in named_things(before) for t in tokens(w)
-           if t not in PARTIES and t not in _ROLES and not t.isdigit()]
+           if t not in PARTIES and t not in ROLES and not t.isdigit()]
     # "Who signed it?", "How did the 2019 version differ from it?"; not "When was the RAA signed and when did it …"
     return not own
 
