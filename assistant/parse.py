@@ -122,6 +122,7 @@ class ParsedQuestion:
     claimed: tuple[str, ...] = ()  # values a yes/no question asserts (years, dates, numbers)
     rewritten: bool = False
     context: str = ""  # what a follow-up was read against (the earlier question's subject)
+    previous_answer: str = ""  # for a follow-up, the answer it follows: what the asker has been told already
 
     @property
     def search_text(self) -> str:
@@ -381,7 +382,9 @@ def parse(question: str, history: tuple[Turn, ...] | list[Turn] = ()) -> ParsedQ
         parts.append(QuestionPart(piece, piece_kind, plan(piece) if len(pieces) > 1 else query))
     if len(parts) > 1 and kind != "premise":
         kind = parts[0].answer_type  # each part keeps its own type; the first names the whole
+    told = next((t.content for t in reversed(history) if t.role == "assistant"), "") if context else ""
     return ParsedQuestion(original=question, text=text, answer_type=kind, parts=tuple(parts), plan=query,
+                          previous_answer=told,
                           subject=tuple(dict.fromkeys(content_words(text))),
                           claimed=_claimed_values(text) if kind == "premise" else (),
                           rewritten=text != question, context=context)

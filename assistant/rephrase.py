@@ -29,7 +29,8 @@ def parse_with_model(question: str, history: tuple[Turn, ...], llm: LLMBackend |
     invented = numbers(condensed) - numbers(said)
     if (8 <= len(condensed) <= 300 and not invented and condensed.rstrip().endswith("?")
             and set(tokens(condensed)) >= set(tokens(question))):
-        return replace(parse(condensed), original=question, rewritten=True, context=parsed.context)
+        return replace(parse(condensed), original=question, rewritten=True, context=parsed.context,
+                       previous_answer=parsed.previous_answer)
     return parsed
 
 

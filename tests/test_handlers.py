@@ -81,6 +81,16 @@ def test_follow_up_is_understood_with_the_history_and_says_so(assistant):
     assert answer.to_dict()["standalone_question"] == answer.standalone_question
 
 
+@pytest.mark.parametrize("asked, told, follow_up, expected", [
+    ("When did the first TC-90 aircraft arrive?", "The first two arrived at Sangley Point on 27 March 2017.",
+     "And the other three?", "26 March 2018"),
+    ("When was the RAA signed?", "In Manila on 8 July 2024.", "And when did it enter into force?", "11 September 2025"),
+])
+def test_a_follow_up_asking_when_leads_with_a_date_it_was_not_told(assistant, asked, told, follow_up, expected):
+    answer = assistant.ask(follow_up, [Turn("user", asked), Turn("assistant", told)])
+    assert first_sentence(answer).startswith(expected)
+
+
 def test_how_many_adds_up_the_phases(assistant):
     answer = assistant.ask("How many patrol vessels has Japan financed for the Philippine Coast Guard?")
     lead = first_sentence(answer)
