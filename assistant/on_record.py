@@ -6,6 +6,7 @@ new kind is a new function added there)."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ _PRONOUN = re.compile(r"^(?:He|She|They|His|Her|Their|The (?:minister|ministry|s
 _QUOTED = re.compile(r"[\"“][^\"”]*[\"”]|(?:^|\s)'[^']+'")
 STATEMENT_ITEMS = 6  # the items an answer draws on (compose takes its support from the top six)
 _LISTED = 3  # a list: three or more states named together
+_CACHED = 1 << 14  # sentences remembered split and read: the corpus has a few thousand
 # A named series with its edition: 'Sama Sama 2024', 'KAMANDAG 8', 'Doshin-Bayanihan 5-25'.
 _EDITION = re.compile(r"\b((?:[A-Z][\w-]*\s+){0,2}[A-Z][\w-]*)\s+((?:19|20)\d\d|\d{1,2}(?:-\d\d)?)(?![\d.,%+-])")
 _COUNTRY = r"([A-Z][a-z]+)"
@@ -260,7 +262,7 @@ def unrecorded_other_state(parsed: ParsedQuestion, record: Sequence[Source]) -> 
     def said_of(state: str, one: str) -> bool:
         others = [x for x in states_named(one) if not set(tokens(x)) & PARTIES]
         return state in others and len(others) < _LISTED and bool(asked & item_words("", one, []))
-    return any(not any(said_of(state, one) for s in record for one in (s.title, *sentences(s.text)))
+    return any(not any(said_of(state, one) for s in record for one in _lines(s.title, s.text))
                for state in states)
 
 
@@ -280,7 +282,14 @@ class _Numbered:
     head: frozenset[str]  # its last word, the kind of thing numbered ('meeting', 'dialogue')
 
 
-def _numbered(text: str) -> list[_Numbered]:
+@functools.lru_cache(maxsize=_CACHED)
+def _lines(title: str, text: str) -> tuple[str, ...]:
+    """An item's title and sentences, split once: the whole-record checks read every item per question."""
+    return (title, *sentences(text))
+
+
+@functools.lru_cache(maxsize=_CACHED)
+def _numbered(text: str) -> tuple[_Numbered, ...]:
     out = []
     for m in ORDINAL.finditer(text):
         rest = text[m.end():]
@@ -293,7 +302,7 @@ def _numbered(text: str) -> list[_Numbered]:
         out.append(_Numbered(ordinal_number(m.group(1)), frozenset(words),
                              frozenset(short for short in GLOSSARY if mentions(short, phrase)),
                              frozenset(words[-1:])))
-    return out
+    return tuple(out)
 
 
 def unrecorded_ordinal(parsed: ParsedQuestion, record: Sequence[Source]) -> bool:
@@ -311,7 +320,7 @@ def unrecorded_ordinal(parsed: ParsedQuestion, record: Sequence[Source]) -> bool
         numbered = stated = False
         events = 0
         for source in record:
-            for one in (source.title, *sentences(source.text)):
+            for one in _lines(source.title, source.text):
                 for given in _numbered(one) if ORDINAL.search(one) else ():
                     same = (asked.acronyms <= given.acronyms and asked.head <= given.words
                             and 2 * len(asked.words & given.words) >= len(asked.words))

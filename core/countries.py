@@ -4,6 +4,7 @@ record to say."""
 
 from __future__ import annotations
 
+import functools
 import re
 
 _STATES = """Afghanistan|Albania|Algeria|Andorra|Angola|Antigua and Barbuda|Argentina|Armenia|Australia|Austria|
@@ -42,6 +43,7 @@ _NAMES = sorted({*STATES, *_ADJECTIVES}, key=len, reverse=True)  # the longest f
 _STATE = re.compile(r"\b(" + "|".join(re.escape(n) for n in _NAMES) + r")\b")
 
 
-def states_named(text: str) -> list[str]:
+@functools.lru_cache(maxsize=1 << 14)  # the record's sentences are read for every question that names a state
+def states_named(text: str) -> tuple[str, ...]:
     """The states ``text`` names, by name or adjective, each once, as its name: 'Vietnamese' -> 'Vietnam'."""
-    return list(dict.fromkeys(_ADJECTIVES.get(m, m) for m in _STATE.findall(text)))
+    return tuple(dict.fromkeys(_ADJECTIVES.get(m, m) for m in _STATE.findall(text)))

@@ -174,5 +174,5 @@ def test_an_ordinal_names_its_number():
 def test_states_are_named_by_name_or_adjective_each_once():
     from core.countries import states_named
 
-    assert states_named("Did the Vietnamese navy train with South Korea, Vietnam and the US?") == [
-        "Vietnam", "South Korea", "United States"]
+    assert states_named("Did the Vietnamese navy train with South Korea, Vietnam and the US?") == (
+        "Vietnam", "South Korea", "United States")
