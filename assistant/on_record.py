@@ -17,7 +17,7 @@ from assistant.query import GLOSSARY
 from core.countries import states_named
 from core.dates import MONTH_NAMES, YEAR
 from core.model import Source
-from core.text import ORDINAL, STOPWORDS, ordinal_number, sentences, tokens, word_set
+from core.text import ORDINAL, QUOTATION, STOPWORDS, ordinal_number, sentences, tokens, word_set
 from index.lexical import item_words
 
 _STATEMENT = re.compile(r"\b(?:say|said|says|react|reacted|respond|responded|comment|commented|tell|told|"
@@ -31,7 +31,6 @@ _REPORTED = re.compile(
     r"den(?:y|ies|ied)|dismiss(?:es|ed)|object(?:s|ed)|oppos(?:es|ed)|summon(?:s|ed)|lodg(?:es|ed)|reject(?:s|ed)|"
     r"spokes(?:person|man|woman))\b|[\"“”]|(?:^|\s)'\w[^']*\w'", re.I)
 _PRONOUN = re.compile(r"^(?:He|She|They|His|Her|Their|The (?:minister|ministry|spokes\w+|president|prime minister))\b")
-_QUOTED = re.compile(r"[\"“][^\"”]*[\"”]|(?:^|\s)'[^']+'")
 STATEMENT_ITEMS = 6  # the items an answer draws on (compose takes its support from the top six)
 _LISTED = 3  # a list: three or more states named together
 _CACHED = 1 << 14  # sentences remembered split and read: the corpus has a few thousand
@@ -115,7 +114,7 @@ def unrecorded_statement(parsed: ParsedQuestion, retrieved: list[Source]) -> boo
         return False
     speakers = _spellings(text[:verb.start()]) or [  # else a role: 'what did *the ambassador* say …'
         [frozenset([role])] for role in dict.fromkeys(tokens(text[:verb.start()])) if role in ROLES]
-    subjects = _spellings(_QUOTED.sub(" ", text[verb.end():]))
+    subjects = _spellings(QUOTATION.sub(" ", text[verb.end():]))
     if not speakers:
         return False
     for source in retrieved[:STATEMENT_ITEMS]:
@@ -251,7 +250,7 @@ def unrecorded_other_state(parsed: ParsedQuestion, record: Sequence[Source]) -> 
     what a yes/no question checks: neither is asked here."""
     if parsed.answer_type in ("compare", "range", "argument"):
         return False
-    text = _QUOTED.sub(" ", asking(parsed.text))
+    text = QUOTATION.sub(" ", asking(parsed.text))
     states = [state for state in states_named(text) if not set(tokens(state)) & PARTIES]
     naming = {t for state in states for t in tokens(state)} | {t for name in named_things(text) if states_named(name)
                                                                for t in tokens(name)}  # 'Vietnamese' too

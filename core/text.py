@@ -23,6 +23,9 @@ def ordinal_number(word: str) -> int:
     return ORDINAL_WORDS.index(word) + 1 if word in ORDINAL_WORDS else int(word[:-2])
 
 
+# Words a question quotes ('that "Taiwan today may be Japan tomorrow"', or in single quotes after a space).
+QUOTATION = re.compile(r"[\"“]([^\"”]*)[\"”]|(?:^|\s)'([^']+)'")
+
 STOPWORDS = frozenset(
     """a an and are as at be been being but by did do does doing for from had has have how i in into is it its
     me my of on or so than that the their them then there these they this those to was were what when where which

@@ -237,6 +237,7 @@ def score(question: dict, answer: dict, n_relevant: int | None = None) -> dict:
                     "retrieved_key_fact_coverage": None})
     out["standalone_sentences"] = None if refused or not answer.get("answer") else standalone_sentences(answer["answer"])
     out["verdict_correct"] = verdict_correct(question.get("verdict"), answer)
+    out["verdict_wrong"] = verdict_wrong(question.get("verdict"), answer)
 
     citations = answer.get("citations", [])
     good = 0
@@ -271,6 +272,15 @@ def verdict_correct(expected: str | None, answer: dict) -> float | None:
     return float(bool(given) and given.group(1).lower() == expected)
 
 
+def verdict_wrong(expected: str | None, answer: dict) -> float | None:
+    """For a yes/no claim the record settles: 1.0 when the answer opens with the opposite word (a wrong
+    'Yes' misleads; no verdict only withholds), 0.0 otherwise; None for any other question."""
+    if expected not in VERDICTS:
+        return None
+    given = _VERDICT_WORD.match(answer.get("answer") or "") if not answer.get("refused") else None
+    return float(bool(given) and given.group(1).lower() != expected)
+
+
 RETRIEVED_FOR_EFFICIENCY = 6  # the texts an answer is built from
 
 
@@ -297,7 +307,8 @@ def standalone_sentences(text: str) -> float:
 
 # --- aggregation -----------------------------------------------------------------------------
 
-HEADLINE = ["key_fact_coverage", "extraction_efficiency", "standalone_sentences", "verdict_accuracy", "hit@1", "hit@5", "mrr",
+HEADLINE = ["key_fact_coverage", "extraction_efficiency", "standalone_sentences", "verdict_accuracy", "wrong_verdict_rate",
+            "hit@1", "hit@5", "mrr",
             f"ndcg@{NDCG_K}", "citation_precision", "verification_rate", "refusal_accuracy", "wrong_refusal_rate", "latency_p50_ms", "latency_p95_ms"]
 
 
@@ -331,6 +342,7 @@ def aggregate(scored: list[dict]) -> dict:
                                         _mean([s.get("retrieved_key_fact_coverage") for s in answerable])),
         "standalone_sentences": _mean([s.get("standalone_sentences") for s in scored]),
         "verdict_accuracy": _mean([s.get("verdict_correct") for s in answerable]),
+        "wrong_verdict_rate": _mean([s.get("verdict_wrong") for s in answerable]),
         "n_verdicts": sum(s.get("verdict_correct") is not None for s in answerable),
         **{m: _mean([s[m] for s in answerable]) for m in ("hit@1", "hit@5", "mrr", f"ndcg@{NDCG_K}")},
         "citation_precision": _mean([s["citation_precision"] for s in scored]),

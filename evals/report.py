@@ -13,6 +13,7 @@ METRICS = [("key_fact_coverage", "Key-fact coverage"),
            ("retrieved_key_fact_coverage", "Key-fact coverage of the top 6 retrieved texts"),
            ("extraction_efficiency", "Extraction efficiency (answer ÷ top-6 coverage)"),
            ("standalone_sentences", "Standalone sentences"), ("verdict_accuracy", "Yes/no verdicts right (labelled claims)"),
+           ("wrong_verdict_rate", "Yes/no verdicts wrong (the opposite word)"),
            ("hit@1", "Hit@1"), ("hit@5", "Hit@5"), ("mrr", "MRR"),
            (f"ndcg@{NDCG_K}", f"nDCG@{NDCG_K}"), ("citation_precision", "Citation precision"),
            ("verification_rate", "Verification rate"), ("refusal_accuracy", "Refusal accuracy (unanswerable)"),
@@ -44,7 +45,8 @@ NOTES = [
     "the same item counting as standalone; refusals are not counted.",
     "Yes/no verdicts: for a question whose claim the record settles (a `verdict` of yes or no, labelled by a "
     "reader of the corpus who never saw an answer: evals/verdicts.yaml), the share of answers opening with the "
-    "right word; an answer with no Yes/No, or a refusal, counts as wrong.",
+    "right word; an answer with no Yes/No, or a refusal, counts as wrong. Verdicts wrong: the share opening "
+    "with the opposite word, which misleads where no verdict only withholds.",
     "Refusal accuracy: refused unanswerable questions / unanswerable questions. Wrong-refusal rate: refused "
     "answerable questions / answerable questions. 'refusal correct' in the per-tag tables covers both. "
     "Unanswerable questions are excluded from retrieval and key-fact metrics. Latency: timings_ms.total.",

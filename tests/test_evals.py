@@ -158,8 +158,10 @@ def test_a_yes_no_verdict_is_scored_by_the_answer_s_first_word():
     assert score(claim, _answer("It was signed on 8 July 2024 [1]."))["verdict_correct"] == 0.0  # no verdict given
     assert score(claim, _answer(refused=True))["verdict_correct"] == 0.0
     assert score({**ANSWERABLE, "verdict": "unclear"}, _answer("Yes."))["verdict_correct"] is None
-    summary = aggregate([score(claim, _answer("No.")), score(claim, _answer("Yes.")), score(ANSWERABLE, _answer("x"))])
-    assert summary["verdict_accuracy"] == 0.5 and summary["n_verdicts"] == 2
+    summary = aggregate([score(claim, _answer("No.")), score(claim, _answer("Yes.")), score(claim, _answer("It was.")),
+                         score(ANSWERABLE, _answer("x"))])
+    assert summary["verdict_accuracy"] == 1 / 3 and summary["n_verdicts"] == 3
+    assert summary["wrong_verdict_rate"] == 1 / 3  # only the opposite word is wrong; no verdict only withholds
 
 
 def test_a_question_file_with_an_unknown_verdict_is_rejected(tmp_path):

@@ -245,6 +245,27 @@ def test_a_value_the_record_denies_is_not_stated():
     assert verdict(denied, {"2023"}, set()) is False and verdict(denied, {"2024"}, set()) is True
 
 
+@pytest.mark.parametrize("question", [
+    "Did Japan amend its constitution in 2014 to allow collective self-defense?",  # 2014, but no amendment
+    "Didn't Kishida say at Shangri-La in 2022 that 'Taiwan today may be Japan tomorrow'?",  # he is quoted otherwise
+])
+def test_a_claim_whose_action_or_quotation_the_lead_does_not_state_gets_no_yes(assistant, question):
+    assert not assistant.ask(question).answer.startswith("Yes")
+
+
+def test_a_claim_s_action_is_read_through_its_past_form():
+    from assistant.compose import Claim
+    from assistant.handlers.premise import asserted_actions, verdict
+    from core.model import Source
+
+    event = Source(kind="event", ref="e", chapter="4.2", date="2025-10-26", title="ACSA", text="")
+    agreed = Claim("The ACSA was agreed in principle on 26 October 2025.", (event,))
+    assert asserted_actions("The ACSA was signed in 2025, wasn't it?") == {"sign"}
+    assert verdict(agreed, {"2025"}, set(), actions=frozenset({"sign"})) is None  # the year, not the signing
+    assert verdict(Claim("Teodoro said it targets no one.", (event,)), {"2025"}, set(),
+                   actions=frozenset(asserted_actions("Did Teodoro say so in 2025?"))) is True  # 'said' is 'say'
+
+
 def test_the_thing_asked_for_ends_at_its_verb(assistant):
     assert not assistant.ask("Which company won the Horizon 2 radar contract?").refused
     assert assistant.ask("Which Japanese shipyard will build the Philippine Navy's submarines?").refused

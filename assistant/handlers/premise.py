@@ -12,10 +12,10 @@ from assistant.handlers import Context, Draft, handler_for, register_handler
 from assistant.handlers.argument import about_study, argument_sources
 from assistant.handlers.facts import answer_from
 from assistant.handlers.when import has_date
-from assistant.parse import HOSTS, QuestionPart, answer_type, named_things, without_values
+from assistant.parse import HOSTS, PARTICIPLE, QuestionPart, answer_type, named_things, without_values
 from assistant.query import GLOSSARY, months_named
 from core.dates import MONTH_NAMES, YEAR
-from core.text import STOPWORDS, numbers, tokens
+from core.text import QUOTATION, STOPWORDS, numbers, stem, tokens
 from core.model import Source
 
 PREMISE_SENTENCES = 4
@@ -58,10 +58,36 @@ def _interleave(a: list[Source], b: list[Source]) -> list[Source]:
 
 
 _DENIED = re.compile(r"\bnot\b[^,;:)]*")
+# The verb a claim asserts: a past form ('signed', 'sold', 'met') or the verb after 'did <name>' ('did Japan
+# *amend*'). A value on record with another action ('agreed in October 2025', not signed) is no Yes.
+_PAST = {"sold": "sell", "held": "hold", "met": "meet", "made": "make", "sent": "send", "gave": "give",
+         "took": "take", "won": "win", "lost": "lose", "led": "lead", "built": "build", "began": "begin",
+         "became": "become", "brought": "bring", "bought": "buy", "paid": "pay", "left": "leave", "flew": "fly",
+         "told": "tell", "said": "say", "wrote": "write", "chose": "choose", "ran": "run", "saw": "see"}
+_DID_VERB = re.compile(r"^\s*(?i:did|does|do|didn't|doesn't)\s+(?:the\s+)?(?:[A-Z][\w'.-]*\s+)+([a-z]+)\b")
+
+
+def _verbs(text: str) -> set[str]:
+    """A text's words as verb stems, a past form read as its verb ('said': 'say')."""
+    return {stem(_PAST.get(w, w)) for w in re.findall(r"[a-z]+", text.lower())}
+
+
+def asserted_actions(question: str) -> set[str]:
+    """The stems of the verbs a yes/no claim asserts."""
+    words = {w for w in re.findall(r"[a-z]+", QUOTATION.sub(" ", question)) if PARTICIPLE.search(w) or w in _PAST}
+    if m := _DID_VERB.search(question):
+        words.add(m.group(1))
+    return _verbs(" ".join(words))
+
+
+def quoted(question: str) -> list[str]:
+    """Words the question quotes ('that "Taiwan today may be Japan tomorrow"'), as the claim's own words."""
+    return [a or b for a, b in QUOTATION.findall(question)]
 
 
 def verdict(claim: Claim, said: set[str], people: set[str], months: frozenset[str] = frozenset(),
-            places: frozenset[str] = frozenset()) -> bool | None:
+            places: frozenset[str] = frozenset(), actions: frozenset[str] = frozenset(),
+            quotes: tuple[str, ...] = ()) -> bool | None:
     """True when the lead sentence (with its item's date) states every asserted value (a month with its
     year too, a place as a place), False when it does not, None when nothing is asserted. The sentence,
     not its whole item: an item on the first MCA that goes on to a June 2025 one does not make the June
@@ -71,9 +97,14 @@ def verdict(claim: Claim, said: set[str], people: set[str], months: frozenset[st
     # A value the record denies ('agreed in 2024 (not in 2023, as is sometimes assumed)') is not stated.
     evidence = _DENIED.sub(" ", " ".join([claim.text] + [s.date or "" for s in claim.sources]))
     found = numbers(evidence) | {p.lstrip("0") for d in re.findall(r"\d{4}-\d{2}(?:-\d{2})?", evidence) for p in d.split("-")}
-    return (all(n in found for n in said) and months <= months_named(evidence)
-            and all(re.search(rf"\b{re.escape(p)}\b", evidence) for p in people)
-            and all(_states_place(p, evidence) for p in places))
+    holds = (all(n in found for n in said) and months <= months_named(evidence)
+             and all(re.search(rf"\b{re.escape(p)}\b", evidence) for p in people)
+             and all(_states_place(p, evidence) for p in places))
+    if holds and actions and not actions & _verbs(evidence):
+        return None  # the values, but not the action: the record may say it in other words, or say another thing
+    if holds and not all(" ".join(tokens(q)) in " ".join(tokens(evidence)) for q in quotes):
+        return None  # a quotation the lead does not give: the record may quote other words
+    return holds
 
 
 @register_handler("premise")
@@ -88,7 +119,8 @@ def premise(ctx: Context, part: QuestionPart) -> Draft:
     if not draft.claims:
         return draft
     judged = verdict(_lead_with_its_event(draft.claims), said, people, frozenset(months_named(part.text)),
-                     frozenset(asserted_places(part.text)))
+                     frozenset(asserted_places(part.text)), frozenset(asserted_actions(part.text)),
+                     tuple(quoted(part.text)))
     if judged is not None:
         first = draft.claims[0]
         word = "Yes" if judged else "No"
