@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from assistant.parse import GENERIC, HOSTS, PARTIES, ROLES, SIDES, VERB_WORDS, ParsedQuestion, named_things
+from assistant.parse import GENERIC, HOSTS, ROLES, SIDES, VERB_WORDS, ParsedQuestion, named_things, other_states
 from assistant.anchors import mentions
 from assistant.query import GLOSSARY
 from core.countries import states_named
@@ -251,7 +251,7 @@ def unrecorded_other_state(parsed: ParsedQuestion, record: Sequence[Source]) -> 
     if parsed.answer_type in ("compare", "range", "argument"):
         return False
     text = QUOTATION.sub(" ", asking(parsed.text))
-    states = [state for state in states_named(text) if not set(tokens(state)) & PARTIES]
+    states = other_states(text)
     naming = {t for state in states for t in tokens(state)} | {t for name in named_things(text) if states_named(name)
                                                                for t in tokens(name)}  # 'Vietnamese' too
     asked = {t for w in tokens(text) for t in (w, *tokens(GLOSSARY.get(w.upper(), "")))} - GENERIC - naming
@@ -259,7 +259,7 @@ def unrecorded_other_state(parsed: ParsedQuestion, record: Sequence[Source]) -> 
         return False
 
     def said_of(state: str, one: str) -> bool:
-        others = [x for x in states_named(one) if not set(tokens(x)) & PARTIES]
+        others = other_states(one)
         return state in others and len(others) < _LISTED and bool(asked & item_words("", one, []))
     return any(not any(said_of(state, one) for s in record for one in _lines(s.title, s.text))
                for state in states)

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, replace
 
 from assistant.query import ASKS_ONE_THING, QueryPlan, plan
+from core.countries import states_named
 from core.dates import MONTH_NAMES, YEAR
 from core.text import STOPWORDS, tokens
 from core.model import Turn
@@ -94,6 +95,11 @@ SIDES = (frozenset(tokens("Japan Japanese Tokyo")), frozenset(tokens("Philippine
          frozenset(tokens("China Chinese Beijing")), frozenset(tokens("United States US America American Washington")))
 HOSTS = SIDES[0] | SIDES[1]
 PARTIES = frozenset().union(*SIDES) | frozenset(tokens("study report"))  # named in almost every question
+
+
+def other_states(text: str) -> list[str]:
+    """The states ``text`` names beside the story's four sides ('Malaysia', 'the Vietnamese navy')."""
+    return [state for state in states_named(text) if not set(tokens(state)) & PARTIES]
 # Roles a question asks about, not things it names: 'which earlier Japanese PM did he …' still leans on 'he'.
 ROLES = frozenset(tokens("PM President Premier Minister Secretary Ambassador Spokesperson Spokesman Spokeswoman",
                          keep_stopwords=True))

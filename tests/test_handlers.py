@@ -91,6 +91,14 @@ def test_a_follow_up_asking_when_leads_with_a_date_it_was_not_told(assistant, as
     assert first_sentence(answer).startswith(expected)
 
 
+@pytest.mark.parametrize("question, state", [
+    ("Which patrol vessels did Japan grant to Malaysia?", "Malaysia"),
+    ("How many patrol vessels has Japan given to Vietnam?", "Vietnam"),  # not the sum of the PCG's phases
+])
+def test_a_question_about_another_state_leads_with_what_the_record_says_of_it(assistant, question, state):
+    assert state in first_sentence(assistant.ask(question))
+
+
 def test_how_many_adds_up_the_phases(assistant):
     answer = assistant.ask("How many patrol vessels has Japan financed for the Philippine Coast Guard?")
     lead = first_sentence(answer)

@@ -8,8 +8,9 @@ from collections.abc import Callable
 from assistant.anchors import ORDINALS
 from assistant.compose import Candidate, Relevance, candidates, claims_of, select
 from assistant.handlers import Context, Draft, register_handler
-from assistant.parse import QuestionPart, content_words
+from assistant.parse import QuestionPart, content_words, other_states
 from assistant.query import expand
+from core.countries import states_named
 from core.model import Source
 from core.text import tokens
 
@@ -27,6 +28,7 @@ def answer_from(ctx: Context, part: QuestionPart, sources: list[Source], *, budg
         pool = [c for c in pool if pool_filter(c)] or pool
     asked = _ordinals(part.text)
     pool = [c for c in pool if not _another_of_series(c.source, asked)] or pool
+    wanted = _of_states_asked(part.text, pool, wanted)
     relevance = Relevance(content_words(part.text), pool)
     if lead is None and ctx.filters.has_time:  # a period in the question: the lead comes from inside it
         inside = {c.key for c in pool if c.source.date and ctx.filters.matches(c.source, c.source.chapters)}
@@ -35,6 +37,19 @@ def answer_from(ctx: Context, part: QuestionPart, sources: list[Source], *, budg
     chosen = select(pool, relevance, budget=budget, wanted=wanted, lead=lead, breadth=breadth,
                     any_likeness=any_likeness)
     return Draft(claims_of(chosen), retrieved=sources)
+
+
+def _of_states_asked(question: str, pool: list[Candidate],
+                     wanted: Callable[[Candidate], bool] | None) -> Callable[[Candidate], bool] | None:
+    """A question about a state beside the story's sides ('which vessels did Japan grant to *Malaysia*')
+    leads with a sentence naming it, when one (of the wanted kind) is at hand."""
+    states = set(other_states(question))
+    if not states:
+        return wanted
+
+    def naming(c: Candidate) -> bool:
+        return states <= set(states_named(c.text)) and (wanted is None or wanted(c))
+    return naming if any(naming(c) for c in pool) else wanted
 
 
 def _ordinals(question: str) -> set[str]:
