@@ -1,8 +1,9 @@
 """Is the specific thing a question names on record, not just its neighbours? Each check answers for
 one kind of thing: what someone said, an edition of a named series, Japan with another country as a
-pair, the result of a contest, the study as a publication, a sum of money, a person's life. Scope
-refuses a question when a check finds the thing missing from the best items (``ON_RECORD_CHECKS``: a
-new kind is a new function added there)."""
+pair, the result of a contest, the study as a publication, a sum of money, a person's life, a state
+beside the story's sides, the Nth of a numbered series. Scope refuses a question when a check finds the
+thing missing from the best items (``ON_RECORD_CHECKS``) or, for what only the whole record can show,
+from all of it (``WHOLE_RECORD_CHECKS``): a new kind is a new function added to one of them."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from assistant.parse import GENERIC, HOSTS, ROLES, SIDES, VERB_WORDS, ParsedQuestion, named_things, other_states
 from assistant.anchors import mentions
+from assistant.parse import GENERIC, HOSTS, ROLES, SIDES, VERB_WORDS, ParsedQuestion, named_things, other_states
 from assistant.query import GLOSSARY
 from core.countries import states_named
 from core.dates import MONTH_NAMES, YEAR
@@ -289,6 +290,7 @@ def _lines(title: str, text: str) -> tuple[str, ...]:
 
 @functools.lru_cache(maxsize=_CACHED)
 def _numbered(text: str) -> tuple[_Numbered, ...]:
+    """Each ordinal of ``text`` with the series it numbers, up to the series name's end or its verb."""
     out = []
     for m in ORDINAL.finditer(text):
         rest = text[m.end():]

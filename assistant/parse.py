@@ -100,6 +100,8 @@ PARTIES = frozenset().union(*SIDES) | frozenset(tokens("study report"))  # named
 def other_states(text: str) -> list[str]:
     """The states ``text`` names beside the story's four sides ('Malaysia', 'the Vietnamese navy')."""
     return [state for state in states_named(text) if not set(tokens(state)) & PARTIES]
+
+
 # Roles a question asks about, not things it names: 'which earlier Japanese PM did he …' still leans on 'he'.
 ROLES = frozenset(tokens("PM President Premier Minister Secretary Ambassador Spokesperson Spokesman Spokeswoman",
                          keep_stopwords=True))

@@ -8,7 +8,8 @@ from assistant.compose import Candidate, Relevance, candidates
 from assistant.handlers import Context, Draft, register_handler
 from assistant.handlers.facts import answer_from, part_sources
 from assistant.parse import QuestionPart, content_words
-from core.dates import MONTH_NAMES, format_date
+from assistant.query import dates_named
+from core.dates import MONTH_NAMES
 from core.model import Source
 
 _DATE = re.compile(rf"\b({'|'.join(MONTH_NAMES)})\b[^.]*?\b(19|20)\d\d\b|\b(19|20)\d\d-\d\d|\b(?:in|since|by|from) (19|20)\d\d\b",
@@ -25,18 +26,9 @@ def dated_line(c: Candidate) -> bool:
     return c.position == -1
 
 
-_DAY = re.compile(rf"\b(?:(\d{{1,2}})\s+)?({'|'.join(MONTH_NAMES)})\s+((?:19|20)\d\d)\b", re.I)
-
-
-def dates_in(text: str) -> set[str]:
-    """The dates ``text`` gives, as 'day month year' or 'month year' ('27 March 2017')."""
-    return {" ".join(filter(None, m.groups())).lower() for m in _DAY.finditer(text)}
-
-
 def _dates(c: Candidate) -> set[str]:
-    """The dates a sentence gives, or, for a sentence of an event that gives none, the event's."""
-    own = dates_in(c.text)
-    return own or ({format_date(c.source.date).lower()} if c.source.kind == "event" and c.source.date else set())
+    """The dates a sentence gives (ISO), or, for a sentence of an event that gives none, the event's."""
+    return set(dates_named(c.text)) or ({c.source.date} if c.source.kind == "event" and c.source.date else set())
 
 
 def _new_date_lead(ctx: Context, part: QuestionPart, sources: list[Source], told: set[str]) -> Candidate | None:
@@ -54,7 +46,7 @@ def _new_date_lead(ctx: Context, part: QuestionPart, sources: list[Source], told
 @register_handler("when")
 def when(ctx: Context, part: QuestionPart) -> Draft:
     sources = part_sources(ctx, part)
-    if (told := dates_in(ctx.parsed.previous_answer)) and (lead := _new_date_lead(ctx, part, sources, told)):
+    if (told := set(dates_named(ctx.parsed.previous_answer))) and (lead := _new_date_lead(ctx, part, sources, told)):
         return answer_from(ctx, part, sources, budget=WHEN_SENTENCES, lead=lead)
     draft = answer_from(ctx, part, sources, budget=WHEN_SENTENCES, wanted=dated_line)
     if draft.claims and not _DATE.search(draft.claims[0].text) and not draft.claims[0].text[:1].isdigit():
