@@ -194,11 +194,16 @@ def _editions(text: str) -> list[tuple[str, frozenset[str], str]]:
 
 def _stated(retrieved: list[Source], names: list[list[frozenset[str]]], naming: Callable[[Iterable[bool]], bool],
             states: Callable[[str], bool], *, title: bool = True) -> bool:
-    """One of the best items names the question's names (``all`` of them or ``any``) and has a sentence
-    (or, with ``title``, a title) that ``states`` the thing asked."""
-    return any(naming(_named_in(n, item_words(s.title, s.text, s.actors)) for n in names)
-               and any(states(one) for one in ((s.title,) if title else ()) + tuple(sentences(s.text)))
-               for s in retrieved[:STATEMENT_ITEMS])
+    """One of the best items has a sentence (or, with ``title``, a title) that ``states`` the thing asked,
+    about the question's names (``all`` of them or ``any``): named in the same sentence for a chapter
+    passage, which covers many things, and anywhere in the item for an event, which is about one."""
+    for s in retrieved[:STATEMENT_ITEMS]:
+        item = item_words(s.title, s.text, s.actors)
+        for one in ((s.title,) if title else ()) + tuple(sentences(s.text)):
+            where = item if s.kind == "event" else item_words("", one, [])
+            if states(one) and naming(_named_in(n, where) for n in names):
+                return True
+    return False
 
 
 _MONEY_ASKED = re.compile(r"\bhow much (?:money|funding|aid|financing|did|has|have|was|is|will|does)\b|"

@@ -321,6 +321,7 @@ def test_an_attribute_the_record_never_gives_is_refused(assistant, question):
     "What did ASEAN say about the RAA?",  # 'ASEAN' is in a clause before another speaker's verb, not the speaker
     "What did the Japanese ambassador say at the turnover of the TC-90s?",  # a role speaks as a name does
     "Was the study peer reviewed?",  # how the study is reviewed, which the material never says
+    "How much money did Japan give Vietnam for patrol vessels?",  # Vietnam's sentence gives no sum; others do
 ])
 def test_unrecorded_statements_and_the_future_are_refused(assistant, question):
     assert assistant.ask(question).refused
@@ -352,6 +353,7 @@ def test_unrecorded_statements_and_the_future_are_refused(assistant, question):
     "Which patrol vessels did Japan grant to Malaysia?",  # said of Malaysia, though not among the best items
     "What did the Vietnamese government receive from Japan in 2017?",  # an adjective names the state
     "What did the Chinese spokesperson say about the RAA?",  # Lin Jian, on record
+    "How much was the second OSA grant worth?",  # 1.6 billion yen, in the sentence naming it
 ])
 def test_statements_on_record_the_study_s_future_and_plain_words_are_answered(assistant, question):
     assert not assistant.ask(question).refused
