@@ -4,18 +4,58 @@ names, and the dates such anchors set on a search."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
+from assistant.parse import GENERIC, HOSTS, VERB_WORDS
 from assistant.query import GLOSSARY, QueryPlan, acronym, expand
 from assistant.retrieval import HybridRetriever, RetrievalFilters
-from core.dates import YEAR
+from core.dates import MONTH_NAMES, YEAR
 from core.model import Office, Source
-from core.text import tokens
+from core.text import ORDINAL, STOPWORDS, ordinal_number, tokens
 
 ORDINALS = frozenset({"first", "second", "third", "fourth", "fifth", "sixth"})  # the record numbers its series so far
+# Where a numbered series' name ends: at a preposition, a verb of the clause or punctuation; words joined
+# by hyphens stay one name ('Military-to-Military').
+_SERIES_END = re.compile(r"(?<![\w-])(?:in|at|on|with|between|during|by|from|to|of|held|that|which|was|were|did|is|are)"
+                         r"(?![\w-])|[?,;:(]", re.I)
+_CACHED = 1 << 14  # the record's sentences, each read once
+MONTH_WORDS = frozenset(tokens(" ".join(MONTH_NAMES)))  # as a question's tokens spell them
 _PHASE = re.compile(r"\bphase\s+(IV|V|I{1,3}|\d)\b", re.I)  # 'Phase I': the numeral is the name, not a stopword
+
+
+@dataclass(frozen=True)
+class Numbered:
+    """An ordinal with the series it numbers: 'the *8th* Political-Military … meeting'."""
+
+    number: int
+    words: frozenset[str]  # the series' own words, parts of hyphenated names included
+    acronyms: frozenset[str]  # the glossary's acronyms it names ('OSA', '2+2'), in either form
+    head: frozenset[str]  # its last word, the kind of thing numbered ('meeting', 'dialogue')
+
+    def same_series(self, other: "Numbered") -> bool:
+        """``other`` numbers this series: the same kind of thing, most of its words, its acronyms."""
+        return (self.acronyms <= other.acronyms and self.head <= other.words
+                and 2 * len(self.words & other.words) >= len(self.words))
+
+
+@functools.lru_cache(maxsize=_CACHED)
+def numbered(text: str) -> tuple[Numbered, ...]:
+    """Each ordinal of ``text`` with the series it numbers, up to the series name's end or its verb."""
+    out = []
+    for m in ORDINAL.finditer(text):
+        rest = text[m.end():]
+        phrase = rest[:end.start()] if (end := _SERIES_END.search(rest)) else rest
+        named = re.findall(r"[\w'+-]+", phrase)
+        phrase = " ".join(named[:next((i for i, w in enumerate(named) if i and w.lower() in VERB_WORDS), None)])
+        parts = [p for w in tokens(phrase) for p in w.split("-") if p]
+        words = [p for p in parts if p not in HOSTS and p not in GENERIC and p not in MONTH_WORDS
+                 and p not in STOPWORDS and not p.isdigit() and not ORDINAL.fullmatch(p)]
+        out.append(Numbered(ordinal_number(m.group(1)), frozenset(words),
+                            frozenset(short for short in GLOSSARY if mentions(short, phrase)), frozenset(words[-1:])))
+    return tuple(out)
 
 
 def resolve_event(retriever: HybridRetriever, phrase: str, threshold: float,

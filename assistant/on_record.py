@@ -10,15 +10,14 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 
-from assistant.anchors import mentions
-from assistant.parse import GENERIC, HOSTS, ROLES, SIDES, VERB_WORDS, ParsedQuestion, named_things, other_states
+from assistant.anchors import MONTH_WORDS, mentions, numbered
+from assistant.parse import GENERIC, HOSTS, ROLES, SIDES, ParsedQuestion, named_things, other_states
 from assistant.query import GLOSSARY
 from core.countries import states_named
-from core.dates import MONTH_NAMES, YEAR
+from core.dates import YEAR
 from core.model import Source
-from core.text import ORDINAL, QUOTATION, STOPWORDS, ordinal_number, sentences, tokens, word_set
+from core.text import QUOTATION, STOPWORDS, sentences, tokens, word_set
 from index.lexical import item_words
 
 _STATEMENT = re.compile(r"\b(?:say|said|says|react|reacted|respond|responded|comment|commented|tell|told|"
@@ -55,7 +54,6 @@ _OUTCOME = re.compile(r"\b(?:won|win|wins|winning|winner|topped|beat|defeated|lo
                       re.I)
 _CONTEST = re.compile(r"\b(?:elections?|midterms?|run-?off|polls?|race|votes?|leadership)\b", re.I)
 _NOT_SERIES = frozenset(tokens("phase fy vision class type article section chapter part", keep_stopwords=True))
-_MONTH_WORDS = frozenset(tokens(" ".join(MONTH_NAMES)))
 
 
 def asking(text: str) -> str:
@@ -76,7 +74,7 @@ def _spellings(text: str) -> list[list[frozenset[str]]]:
             continue
         # A compound names each of its parts ('Japan-US-Philippines': the US, with the two hosts).
         for w in (part for word in tokens(name) for part in word.split("-") if part):
-            if w in HOSTS or w in _MONTH_WORDS or w.isdigit() or w in STOPWORDS:  # 'US' reads as 'us'
+            if w in HOSTS or w in MONTH_WORDS or w.isdigit() or w in STOPWORDS:  # 'US' reads as 'us'
                 continue
             side = next((side for side in SIDES if w in side), frozenset([w]))
             out.append([frozenset([x]) for x in side])
@@ -186,7 +184,7 @@ def _editions(text: str) -> list[tuple[str, frozenset[str], str]]:
     'Phase 2' or 'FY2024' are not series."""
     out = []
     for name, edition in _EDITION.findall(text):
-        words = frozenset(w for w in tokens(name) if w not in GENERIC and w not in _MONTH_WORDS and w not in _NOT_SERIES)
+        words = frozenset(w for w in tokens(name) if w not in GENERIC and w not in MONTH_WORDS and w not in _NOT_SERIES)
         if words:
             out.append((name.split()[-1], words, edition))  # the word before the number names the series
     return out
@@ -271,44 +269,10 @@ def unrecorded_other_state(parsed: ParsedQuestion, record: Sequence[Source]) -> 
                for state in states)
 
 
-# Where a numbered series' name ends: at a preposition, a verb of the clause or punctuation; words joined
-# by hyphens stay one name ('Military-to-Military').
-_SERIES_END = re.compile(r"(?<![\w-])(?:in|at|on|with|between|during|by|from|to|of|held|that|which|was|were|did|is|are)"
-                         r"(?![\w-])|[?,;:(]", re.I)
-
-
-@dataclass(frozen=True)
-class _Numbered:
-    """An ordinal with the series it numbers: 'the *8th* Political-Military … meeting'."""
-
-    number: int
-    words: frozenset[str]  # the series' own words, parts of hyphenated names included
-    acronyms: frozenset[str]  # the glossary's acronyms it names ('OSA', '2+2'), in either form
-    head: frozenset[str]  # its last word, the kind of thing numbered ('meeting', 'dialogue')
-
-
 @functools.lru_cache(maxsize=_CACHED)
 def _lines(title: str, text: str) -> tuple[str, ...]:
     """An item's title and sentences, split once: the whole-record checks read every item per question."""
     return (title, *sentences(text))
-
-
-@functools.lru_cache(maxsize=_CACHED)
-def _numbered(text: str) -> tuple[_Numbered, ...]:
-    """Each ordinal of ``text`` with the series it numbers, up to the series name's end or its verb."""
-    out = []
-    for m in ORDINAL.finditer(text):
-        rest = text[m.end():]
-        phrase = rest[:end.start()] if (end := _SERIES_END.search(rest)) else rest
-        named = re.findall(r"[\w'+-]+", phrase)
-        phrase = " ".join(named[:next((i for i, w in enumerate(named) if i and w.lower() in VERB_WORDS), None)])
-        parts = [p for w in tokens(phrase) for p in w.split("-") if p]
-        words = [p for p in parts if p not in HOSTS and p not in GENERIC and p not in _MONTH_WORDS
-                 and p not in STOPWORDS and not p.isdigit() and not ORDINAL.fullmatch(p)]
-        out.append(_Numbered(ordinal_number(m.group(1)), frozenset(words),
-                             frozenset(short for short in GLOSSARY if mentions(short, phrase)),
-                             frozenset(words[-1:])))
-    return tuple(out)
 
 
 def unrecorded_ordinal(parsed: ParsedQuestion, record: Sequence[Source]) -> bool:
@@ -320,21 +284,20 @@ def unrecorded_ordinal(parsed: ParsedQuestion, record: Sequence[Source]) -> bool
     must match on its kind of thing and most of its words to count as numbered; the asked number is on
     record where any sentence gives it to a thing of that kind or that acronym ('the second OSA package'
     answers 'the second OSA grant')."""
-    for asked in _numbered(asking(parsed.text)):
+    for asked in numbered(asking(parsed.text)):
         if asked.number < 2 or not (asked.words or asked.acronyms):
             continue
-        numbered = stated = False
+        counted = stated = False
         events = 0
         for source in record:
             for one in _lines(source.title, source.text):
-                for given in _numbered(one) if ORDINAL.search(one) else ():
-                    same = (asked.acronyms <= given.acronyms and asked.head <= given.words
-                            and 2 * len(asked.words & given.words) >= len(asked.words))
-                    numbered |= same
+                for given in numbered(one):
+                    same = asked.same_series(given)
+                    counted |= same
                     stated |= given.number == asked.number and (same or bool(asked.acronyms & given.acronyms))
             events += (source.kind == "event" and asked.words <= word_set(source.title)
                        and all(mentions(short, source.title) for short in asked.acronyms))
-        if numbered and not stated and events < asked.number:
+        if counted and not stated and events < asked.number:
             return True
     return False
 
