@@ -99,14 +99,6 @@ def test_a_question_about_another_state_leads_with_what_the_record_says_of_it(as
     assert state in first_sentence(assistant.ask(question))
 
 
-def test_a_follow_up_about_that_occasion_answers_from_its_event(assistant):
-    history = [Turn("user", "Did Kishida ever address the Philippine Congress?"),
-               Turn("assistant", "Yes, on 4 November 2023, the first Japanese prime minister to do so.")]
-    answer = assistant.ask("Which earlier Japanese PM did he recall in that speech?", history)
-    assert "Takeo Fukuda" in answer.answer
-    assert answer.citations[0].source.ref == "2023-11-04-kishida-addresses-congress"
-
-
 def test_how_many_adds_up_the_phases(assistant):
     answer = assistant.ask("How many patrol vessels has Japan financed for the Philippine Coast Guard?")
     lead = first_sentence(answer)

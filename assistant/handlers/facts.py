@@ -3,7 +3,6 @@ kind the question's type asks for (each typed module passes its own test and len
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 from assistant.anchors import ORDINALS
@@ -73,22 +72,7 @@ def part_sources(ctx: Context, part: QuestionPart) -> list[Source]:
     else:
         found = ctx.search(part.text, ctx.filters)
         found = [s for s in found if s.ref not in ctx.answered] or found
-    if referent := _referent(ctx, found):
-        return [referent] + [s for s in ctx.table.sources if referent.ref in s.events]
     return _with_numbered_occasion(ctx, part, found)
-
-
-_THAT_OCCASION = re.compile(r"\b(?:that|this|the same) (?:meeting|speech|visit|summit|exercise|event|agreement|deal|"
-                            r"statement|talks|call|trip|ceremony|drill|session|address)\b", re.I)
-
-
-def _referent(ctx: Context, found: list[Source]) -> Source | None:
-    """'What did they agree on at *that meeting*?' asks about one occasion, the event the follow-up's
-    question (read with its context) finds first: the answer comes from that event and the chapter
-    passages that name it."""
-    if not ctx.parsed.context or not _THAT_OCCASION.search(ctx.parsed.original):
-        return None
-    return next((s for s in found if s.kind == "event"), None)
 
 
 def _with_numbered_occasion(ctx: Context, part: QuestionPart, found: list[Source]) -> list[Source]:
