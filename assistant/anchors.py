@@ -14,9 +14,9 @@ from assistant.query import GLOSSARY, QueryPlan, acronym, expand
 from assistant.retrieval import HybridRetriever, RetrievalFilters
 from core.dates import MONTH_NAMES, YEAR
 from core.model import Office, Source
-from core.text import ORDINAL, STOPWORDS, ordinal_number, tokens
+from core.text import ORDINAL, ORDINAL_WORDS, STOPWORDS, ordinal_number, tokens
 
-ORDINALS = frozenset({"first", "second", "third", "fourth", "fifth", "sixth"})  # the record numbers its series so far
+ORDINALS = frozenset(ORDINAL_WORDS[:6])  # the record numbers its series so far (up to its sixth)
 # Where a numbered series' name ends: at a preposition, a verb of the clause or punctuation; words joined
 # by hyphens stay one name ('Military-to-Military').
 _SERIES_END = re.compile(r"(?<![\w-])(?:in|at|on|with|between|during|by|from|to|of|held|that|which|was|were|did|is|are)"
