@@ -1,9 +1,10 @@
 """Is the specific thing a question names on record, not just its neighbours? Each check answers for
 one kind of thing: what someone said, an edition of a named series, Japan with another country as a
 pair, the result of a contest, the study as a publication, a sum of money, a person's life, a state
-beside the story's sides, the Nth of a numbered series. Scope refuses a question when a check finds the
-thing missing from the best items (``ON_RECORD_CHECKS``) or, for what only the whole record can show,
-from all of it (``WHOLE_RECORD_CHECKS``): a new kind is a new function added to one of them."""
+beside the story's sides, the Nth of a numbered series, the edition before or after a named one. Scope
+refuses a question when a check finds the thing missing from the best items (``ON_RECORD_CHECKS``) or,
+for what only the whole record can show, from all of it (``WHOLE_RECORD_CHECKS``): a new kind is a new
+function added to one of them."""
 
 from __future__ import annotations
 
@@ -302,9 +303,37 @@ def unrecorded_ordinal(parsed: ParsedQuestion, record: Sequence[Source]) -> bool
     return False
 
 
+# 'before the 5-25 edition', 'after Balikatan 2023', 'following the 2019 one': an edition's neighbour asked for.
+_NEIGHBOUR = re.compile(r"\b(before|preceding|prior to|after|following)\s+(?:the\s+)?(?:([A-Z][\w-]*)\s+)?"
+                        r"(\d[\w-]*)(?:\s+(?:edition|iteration|round|one|exercise|version))?\b")
+
+
+def unrecorded_neighbour(parsed: ParsedQuestion, record: Sequence[Source]) -> bool:
+    """'When was the Doshin-Bayanihan exercise held before the 5-25 edition?' when the record holds that
+    edition but no event of the series on the side asked: the edition being on record is not its
+    predecessor being on record."""
+    text = asking(parsed.text)
+    if not (m := _NEIGHBOUR.search(text)):
+        return False
+    side, name, edition = m.group(1).lower(), m.group(2), m.group(3)
+    names = [name] if name else [n for n in named_things(text[:m.start()]) if n[:1].isupper()]
+    names = [n for n in names if not set(tokens(n)) & HOSTS]
+    if not names:
+        return False
+    series = re.compile(rf"\b{re.escape(names[-1])}\b", re.I)
+    edition_named = re.compile(rf"\b{re.escape(names[-1])}[\s-]*{re.escape(edition)}\b", re.I)
+    events = [s for s in record if s.kind == "event" and s.date and series.search(f"{s.title} {s.text}")]
+    named = [s for s in events if edition_named.search(f"{s.title} {s.text}")]
+    if not named:
+        return False  # the edition itself is for unrecorded_editions
+    earlier = side in ("before", "preceding", "prior to")
+    bound = min(s.date for s in named) if earlier else max(s.date for s in named)
+    return not any((s.date < bound) if earlier else (s.date > bound) for s in events)
+
+
 # Each asks whether a specific thing the question names is on record, not just its neighbours: among the
 # best items (ON_RECORD_CHECKS) or, for what only the record as a whole can show, in all of it
 # (WHOLE_RECORD_CHECKS).
 ON_RECORD_CHECKS = (unrecorded_statement, unrecorded_editions, unrecorded_pairs, unrecorded_outcome,
                     unrecorded_sum, unrecorded_biography)
-WHOLE_RECORD_CHECKS = (unrecorded_ordinal, unrecorded_other_state)
+WHOLE_RECORD_CHECKS = (unrecorded_ordinal, unrecorded_other_state, unrecorded_neighbour)

@@ -26,7 +26,8 @@ evidence, not by a similarity threshold fitted to a question list.
 - A state beside the story's four sides ('what radar did Japan give *Malaysia*') must be named somewhere in
   the record with something else the question asks about, and not only in a list of such states.
 - The Nth of a series the record numbers ('the *7th* Political-Military meeting', when it names the 8th)
-  must be on record as the Nth, or the record must hold N of the series.
+  must be on record as the Nth, or the record must hold N of the series; the edition before or after a
+  named one ('before the 5-25 edition') must be on record on that side.
 - A common compound is one word: 'live-fire' drills do not hold 'live' ('how many Filipinos *live* in
   Japan'); a compound of names names its parts ('Japan-US-Philippines': the US).
 - Values a yes/no question asserts ('signed in 1999, right?') are claims to check, not content to

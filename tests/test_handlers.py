@@ -322,6 +322,7 @@ def test_an_attribute_the_record_never_gives_is_refused(assistant, question):
     "What did the Japanese ambassador say at the turnover of the TC-90s?",  # a role speaks as a name does
     "Was the study peer reviewed?",  # how the study is reviewed, which the material never says
     "How much money did Japan give Vietnam for patrol vessels?",  # Vietnam's sentence gives no sum; others do
+    "When and where was the Doshin-Bayanihan exercise held before the 5-25 edition?",  # the record has only 5-25
 ])
 def test_unrecorded_statements_and_the_future_are_refused(assistant, question):
     assert assistant.ask(question).refused
@@ -354,6 +355,7 @@ def test_unrecorded_statements_and_the_future_are_refused(assistant, question):
     "What did the Vietnamese government receive from Japan in 2017?",  # an adjective names the state
     "What did the Chinese spokesperson say about the RAA?",  # Lin Jian, on record
     "How much was the second OSA grant worth?",  # 1.6 billion yen, in the sentence naming it
+    "Where was the Balikatan held after the 2023 one?",  # the record has Balikatan 2024 and 2025
 ])
 def test_statements_on_record_the_study_s_future_and_plain_words_are_answered(assistant, question):
     assert not assistant.ask(question).refused
