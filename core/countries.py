@@ -47,3 +47,8 @@ _STATE = re.compile(r"\b(" + "|".join(re.escape(n) for n in _NAMES) + r")\b")
 def states_named(text: str) -> tuple[str, ...]:
     """The states ``text`` names, by name or adjective, each once, as its name: 'Vietnamese' -> 'Vietnam'."""
     return tuple(dict.fromkeys(_ADJECTIVES.get(m, m) for m in _STATE.findall(text)))
+
+
+def names_states(text: str, states: set[str]) -> bool:
+    """``text`` names every one of ``states`` (by name or adjective)."""
+    return states <= set(states_named(text))

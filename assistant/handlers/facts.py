@@ -10,7 +10,7 @@ from assistant.compose import Candidate, Relevance, candidates, claims_of, selec
 from assistant.handlers import Context, Draft, register_handler
 from assistant.parse import QuestionPart, content_words, other_states
 from assistant.query import expand
-from core.countries import states_named
+from core.countries import names_states
 from core.model import Source
 from core.text import tokens
 
@@ -48,7 +48,7 @@ def _of_states_asked(question: str, pool: list[Candidate],
         return wanted
 
     def naming(c: Candidate) -> bool:
-        return states <= set(states_named(c.text)) and (wanted is None or wanted(c))
+        return names_states(c.text, states) and (wanted is None or wanted(c))
     return naming if any(naming(c) for c in pool) else wanted
 
 

@@ -11,7 +11,7 @@ from assistant.handlers import Context, Draft, register_handler
 from assistant.handlers.facts import answer_from, part_sources
 from assistant.parse import PARTICIPLE, VERB_WORDS, QuestionPart, other_states
 from assistant.query import GLOSSARY
-from core.countries import states_named
+from core.countries import names_states
 from core.text import NUMBER_WORDS, stem
 
 COUNT_SENTENCES = 3
@@ -96,7 +96,7 @@ def how_many(ctx: Context, part: QuestionPart) -> Draft:
     wanted = (lambda c: c.key in counting) if counting else None
     draft = answer_from(ctx, part, sources, budget=COUNT_SENTENCES, wanted=wanted, pool=pool)
     states = set(other_states(part.text))  # 'how many … to Vietnam': the phases of another state's count don't add up to it
-    groups = phase_total([c for c in pool if states <= set(states_named(c.text))], noun) if noun else []
+    groups = phase_total([c for c in pool if names_states(c.text, states)], noun) if noun else []
     if not groups:
         return draft
     terms = [v for _, _, values in groups for v in values]
