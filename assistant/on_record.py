@@ -1,10 +1,9 @@
 """Is the specific thing a question names on record, not just its neighbours? Each check answers for
-one kind of thing: what someone said, an edition of a named series, Japan with another country as a
-pair, the result of a contest, the study as a publication, a sum of money, a person's life, a state
-beside the story's sides, the Nth of a numbered series, the edition before or after a named one. Scope
-refuses a question when a check finds the thing missing from the best items (``ON_RECORD_CHECKS``) or,
-for what only the whole record can show, from all of it (``WHOLE_RECORD_CHECKS``): a new kind is a new
-function added to one of them."""
+one kind of thing: what someone said or agreed, an edition of a named series, Japan with another country
+as a pair, the result of a contest, the study as a publication, a person's life, a state beside the
+story's sides, the Nth of a numbered series, the edition before or after a named one. The checks are
+registered in ``assistant.record_checks``; the value a question asks for (a sum, a duration) is checked
+in ``assistant.asked_value``."""
 
 from __future__ import annotations
 
@@ -23,6 +22,9 @@ from index.lexical import item_words
 
 _STATEMENT = re.compile(r"\b(?:say|said|says|react|reacted|respond|responded|comment|commented|tell|told|"
                         r"tweet|tweeted|post|posted|write|wrote)\b", re.I)
+# 'What did Kono and Lorenzana agree …?': an agreement is reported as speech is.
+_AGREEMENT_ASKED = re.compile(r"\bwhat (?:did|do|have|has|had)\b[^?]*\b(?:agree|agreed|decide|decided)\b", re.I)
+_AGREED = re.compile(r"\b(?:agree|agreed|decide|decided)\b", re.I)
 # Speech or a reaction reported in a record: a verb of saying or reacting, or a quotation.
 _REPORTED = re.compile(
     r"\b(?:say|says|said|stated|tell|tells|told|called|describ(?:es|ed)|warn(?:s|ed)|urg(?:es|ed)|"
@@ -31,6 +33,8 @@ _REPORTED = re.compile(
     r"argu(?:es|ed)|insist(?:s|ed)|condemn(?:s|ed)|welcom(?:es|ed)|express(?:es|ed)|assert(?:s|ed)|claim(?:s|ed)|"
     r"den(?:y|ies|ied)|dismiss(?:es|ed)|object(?:s|ed)|oppos(?:es|ed)|summon(?:s|ed)|lodg(?:es|ed)|reject(?:s|ed)|"
     r"spokes(?:person|man|woman))\b|[\"“”]|(?:^|\s)'\w[^']*\w'", re.I)
+_AGREEING = re.compile(_REPORTED.pattern + r"|\b(?:agree[sd]?|decid(?:es|ed)|confirm(?:s|ed)|affirm(?:s|ed)|sign(?:s|ed))\b",
+                       re.I)  # or said: an announcement is an agreement reported from one side
 _PRONOUN = re.compile(r"^(?:He|She|They|His|Her|Their|The (?:minister|ministry|spokes\w+|president|prime minister))\b")
 STATEMENT_ITEMS = 6  # the items an answer draws on (compose takes its support from the top six)
 _LISTED = 3  # a list: three or more states named together
@@ -64,63 +68,68 @@ def asking(text: str) -> str:
     return " ".join(pieces[:last + 1])
 
 
-def _spellings(text: str) -> list[list[frozenset[str]]]:
+def spellings(text: str) -> list[list[frozenset[str]]]:
     """The names in ``text``, each as its alternative spellings, any of which names it ('RAA' or
     'Reciprocal Access Agreement'; 'Beijing' is China); the study's two countries, months and numbers
-    are left out: every item is about them."""
-    out = []
+    are left out: every item is about them. A name written out ('Philippine Coast Guard') is also named
+    by its acronym ('PCG')."""
+    written = {short: frozenset(tokens(long)) for short, long in GLOSSARY.items() if long[:1].isupper() and long in text}
+    out = [[frozenset([short.lower()]), long] for short, long in written.items()]
     for name in named_things(text):
         if (short := name.rstrip("s")) in GLOSSARY:
             out.append([frozenset([short.lower()]), frozenset(tokens(GLOSSARY[short]))])
             continue
         # A compound names each of its parts ('Japan-US-Philippines': the US, with the two hosts).
         for w in (part for word in tokens(name) for part in word.split("-") if part):
-            if w in HOSTS or w in MONTH_WORDS or w.isdigit() or w in STOPWORDS:  # 'US' reads as 'us'
-                continue
+            if w in HOSTS or w in MONTH_WORDS or w.isdigit() or w in STOPWORDS or any(w in long for long in written.values()):
+                continue  # 'US' reads as 'us'; a word of a written-out name is named with it
             side = next((side for side in SIDES if w in side), frozenset([w]))
             out.append([frozenset([x]) for x in side])
     return out
 
 
-def _reports(source: Source) -> list[set[str]]:
-    """Who is reported saying or reacting: the words of each such sentence before its verb (its
-    subject: 'The ministers condemned Russia's aggression' is not Russia speaking), with the sentence
-    before it when it opens with a pronoun ('He said …')."""
+def _reports(source: Source, agreement: bool = False) -> list[set[str]]:
+    """Who is reported saying or reacting: the words of each such sentence before its verb (its subject:
+    'The ministers condemned Russia's aggression' is not Russia speaking), with the sentence before it
+    when it opens with a pronoun ('He said …'). An ``agreement`` has parties, not a speaker: any named
+    in a sentence reporting it ('he announced that Japan would provide Vietnam …')."""
     said = sentences(source.text)
     out = []
     for i, one in enumerate(said):
-        if verb := _REPORTED.search(one):
-            before = one[:verb.start()].rsplit(";", 1)[-1]  # the speaker is in the verb's own clause
+        if verb := (_AGREEING if agreement else _REPORTED).search(one):
+            before = one if agreement else one[:verb.start()].rsplit(";", 1)[-1]  # the speaker: in the verb's clause
             if i and _PRONOUN.match(before.strip()):
                 before = f"{said[i - 1]} {before}"
             out.append(item_words("", before, []))
     return out
 
 
-def _named_in(name: list[frozenset[str]], words: set[str]) -> bool:
+def named_in(name: list[frozenset[str]], words: set[str]) -> bool:
     return any(spelling <= words for spelling in name)
 
 
 def unrecorded_statement(parsed: ParsedQuestion, retrieved: list[Source]) -> bool:
-    """'What did Marcos say in his speech at the RAA signing?' when no record among the best items
-    reports the speaker (named before the verb) saying or doing something in reply: a sentence, with
-    the one before it, that names the speaker and reports speech or a reaction, in an item that names
-    the subject (after the verb). Being at the event is not having said something there. A quoted
+    """'What did Marcos say in his speech at the RAA signing?', 'What did Kono and Lorenzana agree in
+    Davao?' when no record among the best items reports the speaker (named before the verb) saying,
+    agreeing or doing something in reply: a sentence, with the one before it, that names the speaker and
+    reports speech, a reaction or (for an agreement) agreeing, in an item that names the subject (after
+    the verb). Being at the event is not having said something there. A quoted
     claim is what a yes/no question checks, not a subject to find. A comparison, a list or the
     study's view is made of several items, and is not asked here."""
     text = asking(parsed.text)
-    verb = _STATEMENT.search(text)
+    agreement = not _STATEMENT.search(text) and _AGREEMENT_ASKED.search(text)
+    verb = _AGREED.search(text) if agreement else _STATEMENT.search(text)
     if not verb or parsed.answer_type in ("compare", "argument", "list", "range"):
         return False
-    speakers = _spellings(text[:verb.start()]) or [  # else a role: 'what did *the ambassador* say …'
+    speakers = spellings(text[:verb.start()]) or [  # else a role: 'what did *the ambassador* say …'
         [frozenset([role])] for role in dict.fromkeys(tokens(text[:verb.start()])) if role in ROLES]
-    subjects = _spellings(QUOTATION.sub(" ", text[verb.end():]))
+    subjects = spellings(QUOTATION.sub(" ", text[verb.end():]))
     if not speakers:
         return False
     for source in retrieved[:STATEMENT_ITEMS]:
-        if not all(_named_in(n, item_words(source.title, source.text, source.actors)) for n in subjects):
+        if not all(named_in(n, item_words(source.title, source.text, source.actors)) for n in subjects):
             continue
-        if any(any(_named_in(n, words) for n in speakers) for words in _reports(source)):
+        if any(any(named_in(n, words) for n in speakers) for words in _reports(source, bool(agreement))):
             return False
     return True
 
@@ -175,8 +184,8 @@ def unrecorded_outcome(parsed: ParsedQuestion, retrieved: list[Source]) -> bool:
     text = asking(parsed.text)
     if not (_OUTCOME.search(text) and _CONTEST.search(text)):
         return False
-    names = _spellings(text)
-    return not any(_OUTCOME.search(one) and _CONTEST.search(one) and all(_named_in(n, set(tokens(one))) for n in names)
+    names = spellings(text)
+    return not any(_OUTCOME.search(one) and _CONTEST.search(one) and all(named_in(n, set(tokens(one))) for n in names)
                    for s in retrieved for one in sentences(s.text))
 
 
@@ -191,7 +200,7 @@ def _editions(text: str) -> list[tuple[str, frozenset[str], str]]:
     return out
 
 
-def _stated(retrieved: list[Source], names: list[list[frozenset[str]]], naming: Callable[[Iterable[bool]], bool],
+def stated(retrieved: list[Source], names: list[list[frozenset[str]]], naming: Callable[[Iterable[bool]], bool],
             states: Callable[[str], bool], *, title: bool = True) -> bool:
     """One of the best items has a sentence (or, with ``title``, a title) that ``states`` the thing asked,
     about the question's names (``all`` of them or ``any``): named in the same sentence for a chapter
@@ -200,27 +209,9 @@ def _stated(retrieved: list[Source], names: list[list[frozenset[str]]], naming: 
         item = item_words(s.title, s.text, s.actors)
         for one in ((s.title,) if title else ()) + tuple(sentences(s.text)):
             where = item if s.kind == "event" else item_words("", one, [])
-            if states(one) and naming(_named_in(n, where) for n in names):
+            if states(one) and naming(named_in(n, where) for n in names):
                 return True
     return False
-
-
-_MONEY_ASKED = re.compile(r"\bhow much (?:money|funding|aid|financing|did|has|have|was|is|will|does)\b|"
-                          r"\b(?:budget|price|cost|value|worth)\b", re.I)
-_AMOUNT = re.compile(r"(?:¥|\$|\b(?:USD|US\$|JPY|PHP|P)\s?)\d|\b\d[\d,.]*\s*(?:million|billion|trillion)?\s*"
-                     r"(?:yen|dollars?|pesos?)\b", re.I)
-
-
-def unrecorded_sum(parsed: ParsedQuestion, retrieved: list[Source]) -> bool:
-    """'How much money has Japan committed to the Luzon Economic Corridor?' when no sentence of the best
-    items states a sum of money in an item that names what the question names: the thing being on record
-    is not its cost being on record. (Counts are not checked this way: a count is written in too many
-    words for the thing counted, 'about 80 soldiers' for troops, and a check of the noun refused answerable
-    questions that unseen writers asked.)"""
-    text = asking(parsed.text)
-    if parsed.answer_type != "how-many" or not _MONEY_ASKED.search(text):
-        return False
-    return not _stated(retrieved, _spellings(text), all, lambda one: bool(_AMOUNT.search(one)))
 
 
 # A person's life outside the record's events: schooling, family, birth, age, earlier career.
@@ -235,10 +226,10 @@ def unrecorded_biography(parsed: ParsedQuestion, retrieved: list[Source]) -> boo
     'sister') in an item naming them: the record follows people through its events, not their lives."""
     text = asking(parsed.text)
     asked = _life_words(text)
-    names = _spellings(text)
+    names = spellings(text)
     if not asked or not names:
         return False
-    return not _stated(retrieved, names, any, lambda one: bool(asked & _life_words(one)), title=False)
+    return not stated(retrieved, names, any, lambda one: bool(asked & _life_words(one)), title=False)
 
 
 def _life_words(text: str) -> set[str]:
@@ -329,11 +320,3 @@ def unrecorded_neighbour(parsed: ParsedQuestion, record: Sequence[Source]) -> bo
     earlier = side in ("before", "preceding", "prior to")
     bound = min(s.date for s in named) if earlier else max(s.date for s in named)
     return not any((s.date < bound) if earlier else (s.date > bound) for s in events)
-
-
-# Each asks whether a specific thing the question names is on record, not just its neighbours: among the
-# best items (ON_RECORD_CHECKS) or, for what only the record as a whole can show, in all of it
-# (WHOLE_RECORD_CHECKS).
-ON_RECORD_CHECKS = (unrecorded_statement, unrecorded_editions, unrecorded_pairs, unrecorded_outcome,
-                    unrecorded_sum, unrecorded_biography)
-WHOLE_RECORD_CHECKS = (unrecorded_ordinal, unrecorded_other_state, unrecorded_neighbour)

@@ -13,14 +13,16 @@ evidence, not by a similarity threshold fitted to a question list.
   ('how many *seats*', 'which Japanese *shipyard*', "Tubbataha's *pennant* number", 'how old': an *age*) —
   must be in the best evidence, unless it is only a measure or a kind of person ('how much *money*', 'which *people*'), which
   any figure or name answers.
-- A statement is on record where the speaker is reported saying or reacting, not merely present.
+- A statement or an agreement is on record where the speaker is reported saying, agreeing or reacting, not
+  merely present.
 - An edition of a named series ('KAMANDAG 8') must itself be on record, not just the series.
 - Who won a contest, and by how many votes or seats, is on record only where the record gives that result.
 - Who wrote, published or funded the study, and how long it is, are on record only where the material says.
-- A sum of money asked for ('how much money for the corridor') is on record only where a sentence states a
-  sum in an item naming what the question names.
+- The value asked for — a sum of money ('how much money for the corridor'), how long something lasted, a
+  vote's tally, who held a role ('who captained …') — is on record only where a sentence states one of
+  that kind about what the question names (``assistant.asked_value``).
 - A person's schooling, family, birth or earlier career is on record only where a sentence gives it.
-- These on-record checks live in ``assistant.on_record``.
+- These checks are registered in ``assistant.record_checks``.
 - Japan and another country asked about as a pair ('the first Japan-Indonesia 2+2') must be on record
   together, not with the other country named only as a comparison.
 - A state beside the story's four sides ('what radar did Japan give *Malaysia*') must be named somewhere in
@@ -44,7 +46,8 @@ import math
 import re
 from collections.abc import Sequence
 
-from assistant.on_record import ON_RECORD_CHECKS, WHOLE_RECORD_CHECKS, asking, unrecorded_publication
+from assistant.on_record import asking, unrecorded_publication
+from assistant.record_checks import BEST_ITEMS_CHECKS, WHOLE_RECORD_CHECKS
 from assistant.parse import ABOUT_STUDY, GENERIC, PARTICIPLE, VERB_WORDS, ParsedQuestion, named_things
 from assistant.query import GLOSSARY, acronym
 from assistant.retrieval import RetrievalFilters
@@ -66,6 +69,7 @@ _MEASURES = frozenset(tokens(
     "firms organisation organization organisations organizations shipyard shipyards shipbuilder shipbuilders builder "
     "builders maker makers manufacturer manufacturers contractor contractors supplier suppliers "
     "ship ships vessel vessels warship warships boat boats "  # any hull name answers 'which warship'
+    "envoy envoys diplomat diplomats ambassador ambassadors representative representatives "  # any name answers
     "weight emphasis importance attention stress",  # 'how much weight does Tokyo give …': a degree
     keep_stopwords=True))
 _WH_PHRASE = re.compile(r"^\s*(?:and\s+)?(?:(?:in|at|on|from|to|for|with|by|during|under) (?=which|what))?"
@@ -73,6 +77,7 @@ _WH_PHRASE = re.compile(r"^\s*(?:and\s+)?(?:(?:in|at|on|from|to|for|with|by|duri
                         r"what(?:'s|s| (?:is|was|are|were))?(?: the| a| an)?|"
                         r"(?:do you have|can you (?:give|tell|share)(?: me| us)?|give me|tell me)(?: the| a| an| any)?)\s+",
                         re.I)  # a request names what it asks for as a question does: 'do you have the *coordinates*
+_MEASURED = re.compile(r"(\d+(?:\.\d+)?)(?:m|km|nm|t|kg|mm)")  # a figure with its unit written on: '97m'
 _HEAD_LETTERS = 4  # a shorter ending is a suffix, not a word ('-ion', '-ing')
 _HOW_OLD = re.compile(r"\bhow old\b", re.I)
 _FOCUS_WORDS = 3  # a focus is a short noun phrase: 'unit price', 'Japanese shipyard', 'Australian troops'
@@ -100,6 +105,7 @@ class Scope:
         self.record = record  # every served item, for what only the whole record can show
         self.n = n_documents or 1
         self._vocab = sorted(self.doc_freq)
+        self._joined = {w.replace("-", ""): w for w in self.doc_freq if "-" in w and any(c.isdigit() for c in w)}
 
     def known(self, word: str) -> str | None:
         """The corpus form of a word: itself, or the word it is a small misspelling of."""
@@ -107,6 +113,10 @@ class Scope:
             return word
         if "-" in word and all(self.known(stem(p)) for p in word.split("-") if p):
             return word.split("-")[-1]  # 'koizumi-teodoro', 'macro-level': known parts
+        if m := _MEASURED.fullmatch(word):
+            return self.known(m.group(1))  # '97m' is the 97-metre ships' 97
+        if joined := self._joined.get(word) or self._joined.get(word.removesuffix("s")):
+            return joined  # 'TC90s' is the corpus's 'TC-90'
         if len(word) < 5 or any(c.isdigit() for c in word):
             return None
         close = difflib.get_close_matches(word, self._vocab, n=1, cutoff=0.84 if len(word) < 8 else 0.8)
@@ -197,7 +207,7 @@ class Scope:
         if ABOUT_STUDY.search(parsed.text):  # the study's own argument, asked in the asker's words
             return bool(self.unknown_names(parsed)) or unrecorded_publication(parsed, retrieved)
         return (self.outside(parsed, retrieved, floor) or _asks_future(parsed)
-                or any(unrecorded(parsed, retrieved) for unrecorded in ON_RECORD_CHECKS)
+                or any(unrecorded(parsed, retrieved) for unrecorded in BEST_ITEMS_CHECKS)
                 or any(unrecorded(parsed, self.record) for unrecorded in WHOLE_RECORD_CHECKS))
 
     def outside(self, parsed: ParsedQuestion, retrieved: list[Source], floor: float = 0.0) -> bool:

@@ -1,0 +1,49 @@
+"""The value a question asks for must be stated about its subject (``assistant.asked_value``): a sum, a
+duration, a vote's tally, the holder of a role; an agreement is reported as speech is. Over the real
+index; the questions are written for these tests, not taken from an evaluation set."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.on_record import spellings
+
+
+@pytest.mark.parametrize("question", [
+    "How long did Kishida's address to the Philippine Congress last?",  # the address is on record, not its length
+    "How long was the Biden-Ishiba-Marcos video call of 13 January 2025?",  # a Marcos call elsewhere is timed
+    "What was the margin in the Diet vote approving the RAA?",  # the vote is dated, not counted
+    "Who captained JS Yahagi at Balikatan 2025?",  # the ship is on record, not its captain
+    "Who commanded the SDF relief units sent after Typhoon Haiyan?",
+    "What did the Haiyan relief mission cost Japan?",  # a price asked without 'how much'
+    "How big was the Metro Manila subway loan?",  # the loan's notes are on record, not its size
+])
+def test_a_value_the_record_does_not_give_is_refused(assistant, question):
+    assert assistant.ask(question).refused
+
+
+@pytest.mark.parametrize("question", [
+    "How long were Nakatani's talks with Teodorro in Makati?",  # two hours, though the name is misspelt
+    "How long was the Suga-Duterte phone call in May 2021?",  # a 20-minute call
+    "How long did the first trilateral coast guard exercise run?",  # from 1 to 7 June: a span of days
+    "How long are the Abukuma-class destroyer escorts?",  # a length, not a duration
+    "Who led the Philippine side at the first Japan-US-Philippines maritime dialogue?",
+    "What was the Senate's vote on the RAA?",  # 19-0, in the event's title
+    "How large was the Phase I yen loan for the Philippine Coast Guard's ten vessels?",  # the PCG, written out
+    "What did Kishida and Marcos agree at Malacanang in November 2023?",  # to begin RAA negotiations
+    "Which PRC spokesperson criticised the RAA?",  # the PRC is China
+    "When did the first two TC90s arrive in the Philippines?",  # 'TC90' is the corpus's 'TC-90'
+    "Which envoy signed the defense equipment transfer agreement for Japan in 2016?",  # any name answers 'envoy'
+])
+def test_a_value_the_record_gives_is_answered(assistant, question):
+    assert not assistant.ask(question).refused
+
+
+def test_a_name_written_out_is_also_named_by_its_acronym():
+    assert [frozenset({"pcg"}), frozenset({"philippin", "coast", "guard"})] in spellings(
+        "How many ships did Japan give the Philippine Coast Guard?")
+
+
+def test_figures_with_units_and_codes_without_hyphens_are_corpus_words(assistant):
+    assert assistant.scope.known("97m") == "97"
+    assert assistant.scope.known("tc90s") in ("tc-90", "tc-90s")
