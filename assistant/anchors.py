@@ -21,6 +21,10 @@ ORDINALS = frozenset(ORDINAL_WORDS[:6])  # the record numbers its series so far 
 # by hyphens stay one name ('Military-to-Military').
 _SERIES_END = re.compile(r"(?<![\w-])(?:in|at|on|with|between|during|by|from|to|of|held|that|which|was|were|did|is|are)"
                          r"(?![\w-])|[?,;:(]", re.I)
+# A word for a part or a set of something names a series only with what it is of: the first *batch of UH-1H
+# parts* and the third *batch of coast guard boats* are two series.
+_SETS = frozenset(tokens("batch batches round rounds package packages tranche tranches group groups wave waves set sets "
+                         "lot lots shipment shipments installment installments instalment instalments", keep_stopwords=True))
 _CACHED = 1 << 14  # the record's sentences, each read once
 MONTH_WORDS = frozenset(tokens(" ".join(MONTH_NAMES)))  # as a question's tokens spell them
 _PHASE = re.compile(r"\bphase\s+(IV|V|I{1,3}|\d)\b", re.I)  # 'Phase I': the numeral is the name, not a stopword
@@ -48,6 +52,9 @@ def numbered(text: str) -> tuple[Numbered, ...]:
     for m in ORDINAL.finditer(text):
         rest = text[m.end():]
         phrase = rest[:end.start()] if (end := _SERIES_END.search(rest)) else rest
+        if end and end.group(0).lower() == "of" and set(tokens(phrase)) <= _SETS:  # 'the third batch of boats'
+            after = rest[end.end():]
+            phrase = rest[:end.end() + (more.start() if (more := _SERIES_END.search(after)) else len(after))]
         named = re.findall(r"[\w'+-]+", phrase)
         phrase = " ".join(named[:next((i for i, w in enumerate(named) if i and w.lower() in VERB_WORDS), None)])
         parts = [p for w in tokens(phrase) for p in w.split("-") if p]

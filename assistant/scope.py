@@ -80,6 +80,7 @@ _WH_PHRASE = re.compile(r"^\s*(?:and\s+)?(?:(?:in|at|on|from|to|for|with|by|duri
 _MEASURED = re.compile(r"(\d+(?:\.\d+)?)(?:m|km|nm|t|kg|mm)")  # a figure with its unit written on: '97m'
 _HEAD_LETTERS = 4  # a shorter ending is a suffix, not a word ('-ion', '-ing')
 _HOW_OLD = re.compile(r"\bhow old\b", re.I)
+_HOW_BIG = re.compile(r"(?<=\bhow) (?:big|large)\b", re.I)  # asks for a size, which any figure answers: not content
 _FOCUS_WORDS = 3  # a focus is a short noun phrase: 'unit price', 'Japanese shipyard', 'Australian troops'
 _NUMBER_WORDS = frozenset(tokens(" ".join((*NUMBER_WORDS, "dozen")), keep_stopwords=True))  # stemmed, as focus words are
 _DETERMINERS = frozenset("the a an its their his her this that these those".split())
@@ -135,7 +136,7 @@ class Scope:
         """The question's specific words (acronyms read through their long form), up to its last asking
         sentence: what comes before sets the subject, a remark after it ('I'm not sure it's solid') asks
         for nothing."""
-        text = _long_forms(asking(parsed.text))
+        text = _HOW_BIG.sub("", _long_forms(asking(parsed.text)))
         claimed = set(parsed.claimed)
         return [w for w in dict.fromkeys(tokens(text))
                 if not _generic(w) and w not in claimed and not _ORDINAL_TOKEN.match(w)]

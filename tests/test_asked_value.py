@@ -1,11 +1,13 @@
 """The value a question asks for must be stated about its subject (``assistant.asked_value``): a sum, a
-duration, a vote's tally, the holder of a role; an agreement is reported as speech is. Over the real
-index; the questions are written for these tests, not taken from an evaluation set."""
+duration, a vote's tally, the holder of a role; an agreement is reported as speech is; and the words that
+name the subject are read as the corpus writes them ('97m', 'TC90s', 'the third batch of …'). Over the
+real index; the questions are written for these tests, not taken from an evaluation set."""
 
 from __future__ import annotations
 
 import pytest
 
+from assistant.anchors import numbered
 from assistant.on_record import spellings
 
 
@@ -17,6 +19,7 @@ from assistant.on_record import spellings
     "Who commanded the SDF relief units sent after Typhoon Haiyan?",
     "What did the Haiyan relief mission cost Japan?",  # a price asked without 'how much'
     "How big was the Metro Manila subway loan?",  # the loan's notes are on record, not its size
+    "What was in the fourth batch of UH-1H parts?",  # the record numbers only the first batch of them
 ])
 def test_a_value_the_record_does_not_give_is_refused(assistant, question):
     assert assistant.ask(question).refused
@@ -34,6 +37,7 @@ def test_a_value_the_record_does_not_give_is_refused(assistant, question):
     "Which PRC spokesperson criticised the RAA?",  # the PRC is China
     "When did the first two TC90s arrive in the Philippines?",  # 'TC90' is the corpus's 'TC-90'
     "Which envoy signed the defense equipment transfer agreement for Japan in 2016?",  # any name answers 'envoy'
+    "How big was the loan for the third batch of 97m coast guard boats?",  # not the UH-1H parts' batches
 ])
 def test_a_value_the_record_gives_is_answered(assistant, question):
     assert not assistant.ask(question).refused
@@ -47,3 +51,8 @@ def test_a_name_written_out_is_also_named_by_its_acronym():
 def test_figures_with_units_and_codes_without_hyphens_are_corpus_words(assistant):
     assert assistant.scope.known("97m") == "97"
     assert assistant.scope.known("tc90s") in ("tc-90", "tc-90s")
+
+
+def test_a_batch_or_a_round_is_numbered_with_what_it_is_of():
+    assert numbered("the third batch of coast guard boats")[0].words == {"batch", "coast", "guard", "boat"}
+    assert numbered("the 8th Political-Military meeting")[0].words == {"political", "militari", "meet"}
