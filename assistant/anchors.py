@@ -26,7 +26,8 @@ _SERIES_END = re.compile(r"(?<![\w-])(?:in|at|on|with|between|during|by|from|to|
 _SETS = frozenset(tokens("batch batches round rounds package packages tranche tranches group groups wave waves set sets "
                          "lot lots shipment shipments installment installments instalment instalments", keep_stopwords=True))
 _CACHED = 1 << 14  # the record's sentences, each read once
-MONTH_WORDS = frozenset(tokens(" ".join(MONTH_NAMES)))  # as a question's tokens spell them
+# As a question's tokens spell them, abbreviations too ('Oct 2019').
+MONTH_WORDS = frozenset(tokens(" ".join(MONTH_NAMES) + " " + " ".join(m[:3] for m in MONTH_NAMES) + " sept"))
 _PHASE = re.compile(r"\bphase\s+(IV|V|I{1,3}|\d)\b", re.I)  # 'Phase I': the numeral is the name, not a stopword
 
 

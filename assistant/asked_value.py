@@ -1,22 +1,19 @@
 """Is the value a question asks for stated about its subject? The thing being on record is not its every
 figure being on record: a meeting is recorded without its length, a loan without its size, a vote
 without its tally, a ship without its captain. Each check reads the question for the kind of value it
-asks (a sum of money, a duration, a vote tally, the holder of a role) and looks among the best items for
-a sentence that states one of that kind about what the question names (``on_record.stated``).
-
-Counts of things ('how many US Marines') are not checked this way: a count is written in too many words
-for the thing counted ('about 80 soldiers' for troops), and a check of the noun refused answerable
-questions that unseen writers asked."""
+asks (a sum of money, a count, a duration, a vote tally, the holder of a role) and looks among the best
+items for a sentence that states one of that kind about what the question names (``on_record.stated``)."""
 
 from __future__ import annotations
 
 import re
 
+from assistant.handlers.how_many import COUNT_NUMBER, counted_as, counted_noun, counts
 from assistant.on_record import STATEMENT_ITEMS, asking, named_in, spellings, stated
-from assistant.parse import ParsedQuestion, interval_ends
+from assistant.parse import EVENT_KINDS, ParsedQuestion, interval_ends
 from core.dates import MONTHS
 from core.model import Source
-from core.text import NUMBER_WORDS
+from core.text import NUMBER_WORDS, STOPWORDS, stem, tokens
 from index.lexical import item_words
 
 _MONTH = rf"(?:{'|'.join(MONTHS)})"
@@ -64,10 +61,51 @@ def unrecorded_duration(parsed: ParsedQuestion, retrieved: list[Source]) -> bool
     if not _DURATION_ASKED.search(text) or interval_ends(text) or _LENGTH_ASKED.search(text):
         return False
     conversation = bool(_CONVERSATION.search(text))
-    used = set().union(*(item_words(s.title, s.text, s.actors) for s in retrieved[:STATEMENT_ITEMS]))
+    used = _used(retrieved)
     names = [name for name in spellings(text) if named_in(name, used)]
     return not stated(retrieved, names, all,
                       lambda one: bool(_LASTED.search(one) or (not conversation and _SPAN.search(one))))
+
+
+# How many of a thing. Occurrences are counted from the dated events themselves ('how many 2+2 meetings',
+# 'how many prime ministers'), not from a stated count.
+_COUNT_ASKED = re.compile(r"\bhow many\b", re.I)
+_UNITS = frozenset(tokens("unit units piece pieces set sets pair pairs", keep_stopwords=True))
+_COUNTED_IN_UNITS = re.compile(r"\bhow many\s+(?:[\w-]+\s+){0,2}?([\w-]+)\s+(?:units?|pieces?|sets?|pairs?)\b", re.I)
+_COUNTED_BY_EVENTS = frozenset(tokens(" ".join(re.findall(r"[a-z]+", EVENT_KINDS)) + " times editions iterations rounds "
+                                      "occasions trips calls conferences consultations sessions ministers presidents "
+                                      "leaders secretaries ambassadors commandants countries nations states"))
+
+
+def unrecorded_count(parsed: ParsedQuestion, retrieved: list[Source]) -> bool:
+    """'How many helicopters did the SDF send after Typhoon Haiyan?', 'How many pilots were trained on the
+    TC-90?' when no sentence of the best items counts that thing, or what is counted alike ('about 80
+    soldiers' for troops, 'ten … vessels' for boats), about what the question names. People may be counted
+    as members of what the noun names ('12 members of the … Engineer Combat Battalion': engineers). Not
+    checked: a count of occurrences, found by counting events, and a thing the best items never name in any
+    word the record counts it by ('guardsmen', 'GIs'): the asker's word, which a count of personnel may
+    answer. A name none of the best items uses is left to scope's other rules, as for durations."""
+    text = asking(parsed.text)
+    if (parsed.answer_type != "how-many" or not _COUNT_ASKED.search(text) or _DURATION_ASKED.search(text)
+            or _TALLY_ASKED.search(text)):
+        return False
+    noun = counted_noun(text)
+    if noun in _UNITS and (thing := _COUNTED_IN_UNITS.search(text)):
+        noun = stem(thing.group(1).lower())  # 'radar units' count radars
+    if not noun or noun in STOPWORDS or noun in _COUNTED_BY_EVENTS:
+        return False  # 'how many of them': a count of what went before
+    alike = counted_as(noun)
+    used = _used(retrieved)
+    if not alike & used:
+        return False
+    members = re.compile(rf"\b{COUNT_NUMBER}\s+(?:members|personnel|people|staff)\s+of\b[^.;]*?\b{re.escape(noun)}", re.I)
+    return not stated(retrieved, [name for name in spellings(text) if named_in(name, used)], all,
+                      lambda one: any(counts(one, n) for n in alike) or bool(members.search(one)))
+
+
+def _used(retrieved: list[Source]) -> set[str]:
+    """The words of the best items."""
+    return set().union(*(item_words(s.title, s.text, s.actors) for s in retrieved[:STATEMENT_ITEMS]))
 
 
 # A vote's result: its tally, margin or seats.
@@ -94,7 +132,7 @@ _ROLE_ASKED = re.compile(r"\bwho\s+(?:was|were|is|are)\s+(?:the\s+)?(?:[\w'-]+\s
 _LEADING = "lead|led|head|chair"  # who led a side headed it, or chaired it
 _ROLE_STEM = {"led": _LEADING, "leader": _LEADING, "head": _LEADING, "headed": _LEADING, "chaired": _LEADING,
               "commanding officer": "command", "commanded": "command", "commander": "command", "captained": "captain",
-              "negotiated": "negotiat", "negotiator": "negotiat", "piloted": "pilot", "skippered": "skipper"}
+              "negotiated": "negotiat", "negotiator": "negotiator", "piloted": "pilot", "skippered": "skipper"}
 
 
 def unrecorded_role_holder(parsed: ParsedQuestion, retrieved: list[Source]) -> bool:

@@ -76,6 +76,7 @@ def spellings(text: str) -> list[list[frozenset[str]]]:
     written = {short: frozenset(tokens(long)) for short, long in GLOSSARY.items() if long[:1].isupper() and long in text}
     out = [[frozenset([short.lower()]), long] for short, long in written.items()]
     for name in named_things(text):
+        name = re.sub(r"(?<=\d)s$", "", name)  # 'TC-90s' are TC-90s
         if (short := name.rstrip("s")) in GLOSSARY:
             out.append([frozenset([short.lower()]), frozenset(tokens(GLOSSARY[short]))])
             continue

@@ -42,6 +42,7 @@ GLOSSARY = {
     "GSOMIA": "General Security of Military Information Agreement",
     "MRRV": "multi-role response vessel",
     "PCG": "Philippine Coast Guard",
+    "PN": "Philippine Navy",
     "JCG": "Japan Coast Guard",
     "JMSDF": "Japan Maritime Self-Defense Force",
     "JSDF": "Japan Self-Defense Forces",

@@ -77,6 +77,10 @@ _WH_PHRASE = re.compile(r"^\s*(?:and\s+)?(?:(?:in|at|on|from|to|for|with|by|duri
                         r"what(?:'s|s| (?:is|was|are|were))?(?: the| a| an)?|"
                         r"(?:do you have|can you (?:give|tell|share)(?: me| us)?|give me|tell me)(?: the| a| an| any)?)\s+",
                         re.I)  # a request names what it asks for as a question does: 'do you have the *coordinates*
+# Everyday words for what the record names formally: 'choppers' are helicopters, 'GIs' US troops.
+_EVERYDAY = {tokens(word)[0]: tokens(formal)[0] for word, formal in (
+    ("choppers", "helicopters"), ("planes", "aircraft"), ("jets", "aircraft"), ("GIs", "troops"),
+    ("guardsmen", "personnel"), ("servicemen", "personnel"))}
 _MEASURED = re.compile(r"(\d+(?:\.\d+)?)(?:m|km|nm|t|kg|mm)")  # a figure with its unit written on: '97m'
 _HEAD_LETTERS = 4  # a shorter ending is a suffix, not a word ('-ion', '-ing')
 _HOW_OLD = re.compile(r"\bhow old\b", re.I)
@@ -114,6 +118,8 @@ class Scope:
             return word
         if "-" in word and all(self.known(stem(p)) for p in word.split("-") if p):
             return word.split("-")[-1]  # 'koizumi-teodoro', 'macro-level': known parts
+        if word in _EVERYDAY:
+            return _EVERYDAY[word]
         if m := _MEASURED.fullmatch(word):
             return self.known(m.group(1))  # '97m' is the 97-metre ships' 97
         if joined := self._joined.get(word) or self._joined.get(word.removesuffix("s")):

@@ -15,7 +15,7 @@ from core.countries import names_states
 from core.text import NUMBER_WORDS, stem
 
 COUNT_SENTENCES = 3
-_NUMBER = rf"(?:\d[\d,]*(?:\.\d+)?|{'|'.join(NUMBER_WORDS)})"
+COUNT_NUMBER = rf"(?:\d[\d,]*(?:\.\d+)?|{'|'.join(NUMBER_WORDS)})"
 _COUNTED = re.compile(r"\bhow (?:many|much)\s+((?:[\w+-]+\s+){0,3}?[\w+-]+?)\s+(?=(?:has|have|had|did|does|do|were|was|"
                       r"are|is|will|would|could|in|from|for|to|of|under|by|between|since)\b|\?|$)", re.I)
 _PHASES = re.compile(r"\b(?i:phases?)\s+((?:[IVX]+|\d)\b(?:\s*(?:,|and|&)\s*(?:[IVX]+|\d)\b)*)")
@@ -37,7 +37,9 @@ def counted_noun(question: str) -> str | None:
 _COUNTED_ALIKE = tuple(frozenset(stem(w) for w in kind.split()) for kind in (
     "troops soldiers personnel people members marines sailors officers staff crew participants servicemen",
     "ships vessels boats cutters destroyers frigates escorts warships",
-    "aircraft planes jets helicopters"))
+    "aircraft planes jets",
+    "helicopters choppers",  # a count of aircraft is no count of helicopters
+    "parts items pieces components"))
 
 
 def counted_as(noun: str) -> frozenset[str]:
@@ -55,7 +57,8 @@ def value(word: str) -> float:
 
 def counts(text: str, noun: str) -> list[float]:
     """The counts of ``noun`` a sentence states: 'ten 44-meter and two 97-meter vessels' -> [10, 2]."""
-    pattern = re.compile(rf"\b({_NUMBER})\s+(?:[\w-]+\s+){{0,3}}?(?:(?:and|plus)\s+({_NUMBER})\s+(?:[\w-]+\s+){{0,3}}?)?"
+    between = r"(?:[\w'’-]+\s+){0,3}?"  # up to three words, "the battalion's" among them
+    pattern = re.compile(rf"\b({COUNT_NUMBER})\s+{between}(?:(?:and|plus)\s+({COUNT_NUMBER})\s+{between})?"
                          rf"{re.escape(noun)}\w*", re.I)
     out = []
     for m in pattern.finditer(text):
