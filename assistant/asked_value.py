@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 
-from assistant.handlers.how_many import COUNT_NUMBER, counted_as, counted_noun, counts
+from assistant.handlers.how_many import COUNT_NUMBER, PEOPLE_COUNTED, counted_as, counted_noun, counts
 from assistant.on_record import STATEMENT_ITEMS, asking, named_in, spellings, stated
 from assistant.parse import EVENT_KINDS, ParsedQuestion, interval_ends
+from core.countries import demonyms, states_named
 from core.dates import MONTHS
 from core.model import Source
 from core.text import NUMBER_WORDS, STOPWORDS, stem, tokens
@@ -70,6 +71,7 @@ def unrecorded_duration(parsed: ParsedQuestion, retrieved: list[Source]) -> bool
 # How many of a thing. Occurrences are counted from the dated events themselves ('how many 2+2 meetings',
 # 'how many prime ministers'), not from a stated count.
 _COUNT_ASKED = re.compile(r"\bhow many\b", re.I)
+_HOST_STATES = frozenset({"Japan", "Philippines"})  # a count of their own people needs no qualifier
 _UNITS = frozenset(tokens("unit units piece pieces set sets pair pairs", keep_stopwords=True))
 _COUNTED_IN_UNITS = re.compile(r"\bhow many\s+(?:[\w-]+\s+){0,2}?([\w-]+)\s+(?:units?|pieces?|sets?|pairs?)\b", re.I)
 _COUNTED_BY_EVENTS = frozenset(tokens(" ".join(re.findall(r"[a-z]+", EVENT_KINDS)) + " times editions iterations rounds "
@@ -98,9 +100,30 @@ def unrecorded_count(parsed: ParsedQuestion, retrieved: list[Source]) -> bool:
     used = _used(retrieved)
     if not alike & used:
         return False
+    names = [name for name in spellings(text) if named_in(name, used)]
+    if contingent := _contingent(text, noun):
+        return not stated(retrieved, names, all, lambda one: _counts_contingent(one, alike, contingent))
     members = re.compile(rf"\b{COUNT_NUMBER}\s+(?:members|personnel|people|staff)\s+of\b[^.;]*?\b{re.escape(noun)}", re.I)
-    return not stated(retrieved, [name for name in spellings(text) if named_in(name, used)], all,
-                      lambda one: any(counts(one, n) for n in alike) or bool(members.search(one)))
+    return not stated(retrieved, names, all, lambda one: any(counts(one, n) for n in alike) or bool(members.search(one)))
+
+
+def _contingent(question: str, noun: str) -> frozenset[str]:
+    """The states beside the two hosts that qualify the thing counted: 'how many *US* Marines' -> the US."""
+    asked = re.search(rf"\bhow many\s+(.*?)\b{re.escape(noun)}", question, re.I)
+    return frozenset(states_named(asked.group(1))) - _HOST_STATES if asked else frozenset()
+
+
+def _counts_contingent(sentence: str, alike: frozenset[str], states: frozenset[str]) -> bool:
+    """``sentence`` counts the ``states``' own contingent: in the clause of the count ('902 US personnel', not
+    'about 80 JGSDF troops joined the US-Philippine exercise'), or by their people ('57 South Koreans')."""
+    if alike == PEOPLE_COUNTED and any(counts(sentence, d) for d in demonyms(states)):
+        return True
+    for noun in alike:
+        for m in re.finditer(rf"\b{COUNT_NUMBER}\s+(?:[\w'’-]+\s+){{0,3}}?{re.escape(noun)}\w*", sentence, re.I):
+            clause = re.split(r",|;|\band\b", sentence[:m.start()])[-1] + m.group(0)
+            if states <= set(states_named(clause)):
+                return True
+    return False
 
 
 def _used(retrieved: list[Source]) -> set[str]:

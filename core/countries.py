@@ -7,6 +7,8 @@ from __future__ import annotations
 import functools
 import re
 
+from core.text import tokens
+
 _STATES = """Afghanistan|Albania|Algeria|Andorra|Angola|Antigua and Barbuda|Argentina|Armenia|Australia|Austria|
 Azerbaijan|Bahamas|Bahrain|Bangladesh|Barbados|Belarus|Belgium|Belize|Benin|Bhutan|Bolivia|Bosnia and Herzegovina|
 Botswana|Brazil|Brunei|Bulgaria|Burkina Faso|Burundi|Cabo Verde|Cambodia|Cameroon|Canada|Central African Republic|
@@ -52,3 +54,8 @@ def states_named(text: str) -> tuple[str, ...]:
 def names_states(text: str, states: set[str]) -> bool:
     """``text`` names every one of ``states`` (by name or adjective)."""
     return states <= set(states_named(text))
+
+
+def demonyms(states: frozenset[str]) -> set[str]:
+    """The words for the people of ``states``, as tokens ('Australia' -> 'australian')."""
+    return {t for adjective, state in _ADJECTIVES.items() if state in states for t in tokens(adjective)}

@@ -16,21 +16,21 @@ from core.text import NUMBER_WORDS, stem
 
 COUNT_SENTENCES = 3
 COUNT_NUMBER = rf"(?:\d[\d,]*(?:\.\d+)?|{'|'.join(NUMBER_WORDS)})"
-_COUNTED = re.compile(r"\bhow (?:many|much)\s+((?:[\w+-]+\s+){0,3}?[\w+-]+?)\s+(?=(?:has|have|had|did|does|do|were|was|"
-                      r"are|is|will|would|could|in|from|for|to|of|under|by|between|since)\b|\?|$)", re.I)
+# Words that end the phrase naming what is counted ('how many troops *took part*', '… *in* KAMANDAG').
+_COUNTED_END = frozenset("has have had did does do were was are is will would could can in from for to of under by "
+                         "between since at on with during and or".split())
 _PHASES = re.compile(r"\b(?i:phases?)\s+((?:[IVX]+|\d)\b(?:\s*(?:,|and|&)\s*(?:[IVX]+|\d)\b)*)")
 _NUMERAL = re.compile(r"\b([IVX]+|\d)\b")
 
 
 def counted_noun(question: str) -> str | None:
     """The thing a 'how many' question counts: the last word of the phrase after it, which ends at its
-    verb ('how many JGSDF *troops* joined KAMANDAG')."""
-    m = _COUNTED.search(question)
-    if not m:
-        return None
-    words = m.group(1).split()
-    verb = next((i for i, w in enumerate(words) if i and (w.lower() in VERB_WORDS or PARTICIPLE.search(w))), len(words))
-    return stem(words[:verb][-1].lower())
+    verb or preposition ('how many JGSDF *troops* joined KAMANDAG', 'how many radar *units* came with …')."""
+    m = re.search(r"\bhow (?:many|much)\s+([^?(),;:]*)", question, re.I)
+    words = re.findall(r"[\w+-]+", m.group(1)) if m else []
+    end = next((i for i, w in enumerate(words) if w.lower() in _COUNTED_END
+                or (i and (w.lower() in VERB_WORDS or PARTICIPLE.search(w)))), len(words))
+    return stem(words[end - 1].lower()) if end else None
 
 
 # Words that count the same things: a count of soldiers answers 'how many troops', of vessels 'how many boats'.
@@ -40,6 +40,7 @@ _COUNTED_ALIKE = tuple(frozenset(stem(w) for w in kind.split()) for kind in (
     "aircraft planes jets",
     "helicopters choppers",  # a count of aircraft is no count of helicopters
     "parts items pieces components"))
+PEOPLE_COUNTED = _COUNTED_ALIKE[0]
 
 
 def counted_as(noun: str) -> frozenset[str]:
