@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.handlers.how_many import COUNT_NUMBER, PEOPLE_COUNTED, counted_as, counted_noun, counts
+from assistant.handlers.how_many import COUNT_NUMBER, PEOPLE_COUNTED, count_matches, counted_as, counted_noun, counts
 from assistant.on_record import STATEMENT_ITEMS, asking, named_in, spellings, stated
 from assistant.parse import EVENT_KINDS, ParsedQuestion, interval_ends
 from core.countries import demonyms, states_named
@@ -68,6 +68,23 @@ def unrecorded_duration(parsed: ParsedQuestion, retrieved: list[Source]) -> bool
                       lambda one: bool(_LASTED.search(one) or (not conversation and _SPAN.search(one))))
 
 
+# A vote's result: its tally, margin or seats.
+_TALLY_ASKED = re.compile(r"\bhow many (?:votes|seats)\b|\bvotes?\s+(?:count|tally|margin|total|split|breakdown)\b|"
+                          r"\bmargin\b|\btally\b|\bby how many\b", re.I)
+_TALLY = re.compile(rf"\b\d{{1,3}}\s*(?:-|–|to)\s*\d{{1,3}}\b(?!\s*(?:{_MONTH}|%|per ?cent|[a-z]))|"
+                    r"\b\d[\d,]*\s+(?:votes?|seats?|in favou?r|against)\b|\bunanimous\w*")
+
+
+def unrecorded_tally(parsed: ParsedQuestion, retrieved: list[Source]) -> bool:
+    """'What was the vote count in the House of Representatives on the RAA?' when no sentence of the best
+    items gives a tally ('19-0', '237 votes', 'unanimously') about what the question names: the record
+    dates votes without counting them."""
+    text = asking(parsed.text)
+    if not _TALLY_ASKED.search(text):
+        return False
+    return not stated(retrieved, spellings(text), all, lambda one: bool(_TALLY.search(one)))
+
+
 # How many of a thing. Occurrences are counted from the dated events themselves ('how many 2+2 meetings',
 # 'how many prime ministers'), not from a stated count.
 _COUNT_ASKED = re.compile(r"\bhow many\b", re.I)
@@ -118,34 +135,13 @@ def _counts_contingent(sentence: str, alike: frozenset[str], states: frozenset[s
     'about 80 JGSDF troops joined the US-Philippine exercise'), or by their people ('57 South Koreans')."""
     if alike == PEOPLE_COUNTED and any(counts(sentence, d) for d in demonyms(states)):
         return True
-    for noun in alike:
-        for m in re.finditer(rf"\b{COUNT_NUMBER}\s+(?:[\w'’-]+\s+){{0,3}}?{re.escape(noun)}\w*", sentence, re.I):
-            clause = re.split(r",|;|\band\b", sentence[:m.start()])[-1] + m.group(0)
-            if states <= set(states_named(clause)):
-                return True
-    return False
+    return any(states <= set(states_named(re.split(r",|;|\band\b", sentence[:m.start()])[-1] + m.group(0)))
+               for noun in alike for m in count_matches(sentence, noun))
 
 
 def _used(retrieved: list[Source]) -> set[str]:
     """The words of the best items."""
     return set().union(*(item_words(s.title, s.text, s.actors) for s in retrieved[:STATEMENT_ITEMS]))
-
-
-# A vote's result: its tally, margin or seats.
-_TALLY_ASKED = re.compile(r"\bhow many (?:votes|seats)\b|\bvotes?\s+(?:count|tally|margin|total|split|breakdown)\b|"
-                          r"\bmargin\b|\btally\b|\bby how many\b", re.I)
-_TALLY = re.compile(rf"\b\d{{1,3}}\s*(?:-|–|to)\s*\d{{1,3}}\b(?!\s*(?:{_MONTH}|%|per ?cent|[a-z]))|"
-                    r"\b\d[\d,]*\s+(?:votes?|seats?|in favou?r|against)\b|\bunanimous\w*")
-
-
-def unrecorded_tally(parsed: ParsedQuestion, retrieved: list[Source]) -> bool:
-    """'What was the vote count in the House of Representatives on the RAA?' when no sentence of the best
-    items gives a tally ('19-0', '237 votes', 'unanimously') about what the question names: the record
-    dates votes without counting them."""
-    text = asking(parsed.text)
-    if not _TALLY_ASKED.search(text):
-        return False
-    return not stated(retrieved, spellings(text), all, lambda one: bool(_TALLY.search(one)))
 
 
 # Who held a role at something: its captain, commander, negotiator, head, chair, pilot or spokesperson.

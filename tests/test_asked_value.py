@@ -1,7 +1,7 @@
 """The value a question asks for must be stated about its subject (``assistant.asked_value``): a sum, a
-duration, a vote's tally, the holder of a role; an agreement is reported as speech is; and the words that
-name the subject are read as the corpus writes them ('97m', 'TC90s', 'the third batch of …'). Over the
-real index; the questions are written for these tests, not taken from an evaluation set."""
+count, a duration, a vote's tally, the holder of a role; an agreement is reported as speech is; and the
+words that name the subject are read as the corpus writes them ('97m', 'TC90s', 'the third batch of …').
+Over the real index; the questions are written for these tests, not taken from an evaluation set."""
 
 from __future__ import annotations
 
@@ -20,6 +20,10 @@ from assistant.on_record import spellings
     "What did the Haiyan relief mission cost Japan?",  # a price asked without 'how much'
     "How big was the Metro Manila subway loan?",  # the loan's notes are on record, not its size
     "What was in the fourth batch of UH-1H parts?",  # the record numbers only the first batch of them
+    "How many helicopters did the SDF send after Typhoon Haiyan?",  # it counts the aircraft, not the helicopters
+    "How many choppers did the SDF send for Haiyan relief?",  # an everyday word for the same thing
+    "How many pilots did the Philippine Navy train on the TC-90s in Japan?",
+    "How many American troops helped with the Typhoon Haiyan relief?",  # only the SDF's contingent is counted
 ])
 def test_a_value_the_record_does_not_give_is_refused(assistant, question):
     assert assistant.ask(question).refused
@@ -38,6 +42,11 @@ def test_a_value_the_record_does_not_give_is_refused(assistant, question):
     "When did the first two TC90s arrive in the Philippines?",  # 'TC90' is the corpus's 'TC-90'
     "Which envoy signed the defense equipment transfer agreement for Japan in 2016?",  # any name answers 'envoy'
     "How big was the loan for the third batch of 97m coast guard boats?",  # not the UH-1H parts' batches
+    "How many US personnel took part in KAMANDAG 7?",  # '902 US personnel', in the clause of the count
+    "How many South Korean troops were in KAMANDAG 7?",  # '57 South Koreans': counted by their people
+    "How many engineers of the 525th Engineer Combat Battalion went to Japan in March 2024?",  # '12 members of'
+    "How many 2+2 meetings have Japan and the Philippines held?",  # counted from the events
+    "How many GIs took part in KAMANDAG 3?",  # 'about 1,400 US troops'
 ])
 def test_a_value_the_record_gives_is_answered(assistant, question):
     assert not assistant.ask(question).refused

@@ -56,17 +56,22 @@ def value(word: str) -> float:
     return float(NUMBER_WORDS.index(word)) if word in NUMBER_WORDS else float(word)
 
 
-def counts(text: str, noun: str) -> list[float]:
-    """The counts of ``noun`` a sentence states: 'ten 44-meter and two 97-meter vessels' -> [10, 2]."""
+def count_matches(text: str, noun: str) -> list[re.Match[str]]:
+    """Each place ``text`` counts ``noun``, from its number to the noun ('ten 44-meter and two 97-meter
+    vessels'); a year before a noun ('2024 exercises') is no count."""
     between = r"(?:[\w'’-]+\s+){0,3}?"  # up to three words, "the battalion's" among them
     pattern = re.compile(rf"\b({COUNT_NUMBER})\s+{between}(?:(?:and|plus)\s+({COUNT_NUMBER})\s+{between})?"
                          rf"{re.escape(noun)}\w*", re.I)
-    out = []
-    for m in pattern.finditer(text):
-        for group in m.groups():
-            if group and not re.fullmatch(r"(19|20)\d\d", group):
-                out.append(value(group))
-    return out
+    return [m for m in pattern.finditer(text) if any(_counted(g) for g in m.groups())]
+
+
+def counts(text: str, noun: str) -> list[float]:
+    """The counts of ``noun`` a sentence states: 'ten 44-meter and two 97-meter vessels' -> [10, 2]."""
+    return [value(g) for m in count_matches(text, noun) for g in m.groups() if _counted(g)]
+
+
+def _counted(number: str | None) -> bool:
+    return bool(number) and not re.fullmatch(r"(19|20)\d\d", number)
 
 
 def phases(c: Candidate) -> frozenset[str]:
