@@ -35,7 +35,7 @@ def unrecorded_sum(parsed: ParsedQuestion, retrieved: list[Source]) -> bool:
     text = asking(parsed.text)
     if parsed.answer_type not in ("how-many", "fact") or not _MONEY_ASKED.search(text):
         return False
-    return not stated(retrieved, spellings(text), all, lambda one: bool(_AMOUNT.search(one)))
+    return not stated(retrieved, spellings(text), all, lambda one: bool(_AMOUNT.search(one)), occasion=parsed)
 
 
 # How long something lasted — not the time between two events (``handlers.duration`` computes that from
@@ -65,7 +65,8 @@ def unrecorded_duration(parsed: ParsedQuestion, retrieved: list[Source]) -> bool
     used = _used(retrieved)
     names = [name for name in spellings(text) if named_in(name, used)]
     return not stated(retrieved, names, all,
-                      lambda one: bool(_LASTED.search(one) or (not conversation and _SPAN.search(one))))
+                      lambda one: bool(_LASTED.search(one) or (not conversation and _SPAN.search(one))),
+                      occasion=parsed)
 
 
 # A vote's result: its tally, margin or seats.
@@ -82,7 +83,7 @@ def unrecorded_tally(parsed: ParsedQuestion, retrieved: list[Source]) -> bool:
     text = asking(parsed.text)
     if not _TALLY_ASKED.search(text):
         return False
-    return not stated(retrieved, spellings(text), all, lambda one: bool(_TALLY.search(one)))
+    return not stated(retrieved, spellings(text), all, lambda one: bool(_TALLY.search(one)), occasion=parsed)
 
 
 # How many of a thing. Occurrences are counted from the dated events themselves ('how many 2+2 meetings',
@@ -119,9 +120,10 @@ def unrecorded_count(parsed: ParsedQuestion, retrieved: list[Source]) -> bool:
         return False
     names = [name for name in spellings(text) if named_in(name, used)]
     if contingent := _contingent(text, noun):
-        return not stated(retrieved, names, all, lambda one: _counts_contingent(one, alike, contingent))
+        return not stated(retrieved, names, all, lambda one: _counts_contingent(one, alike, contingent), occasion=parsed)
     members = re.compile(rf"\b{COUNT_NUMBER}\s+(?:members|personnel|people|staff)\s+of\b[^.;]*?\b{re.escape(noun)}", re.I)
-    return not stated(retrieved, names, all, lambda one: any(counts(one, n) for n in alike) or bool(members.search(one)))
+    return not stated(retrieved, names, all, lambda one: any(counts(one, n) for n in alike) or bool(members.search(one)),
+                      occasion=parsed)
 
 
 def _contingent(question: str, noun: str) -> frozenset[str]:
@@ -163,5 +165,6 @@ def unrecorded_role_holder(parsed: ParsedQuestion, retrieved: list[Source]) -> b
         return False
     role = (asked.group(1) or asked.group(2)).lower()
     given = re.compile(rf"\b(?:{_ROLE_STEM.get(role, role[:5])})\w*", re.I)
-    return not stated(retrieved, spellings(text[asked.end():]), all, lambda one: bool(given.search(one)), title=False)
+    return not stated(retrieved, spellings(text[asked.end():]), all, lambda one: bool(given.search(one)), title=False,
+                      occasion=parsed)
 

@@ -202,17 +202,46 @@ def _editions(text: str) -> list[tuple[str, frozenset[str], str]]:
 
 
 def stated(retrieved: list[Source], names: list[list[frozenset[str]]], naming: Callable[[Iterable[bool]], bool],
-            states: Callable[[str], bool], *, title: bool = True) -> bool:
+            states: Callable[[str], bool], *, title: bool = True, occasion: ParsedQuestion | None = None) -> bool:
     """One of the best items has a sentence (or, with ``title``, a title) that ``states`` the thing asked,
     about the question's names (``all`` of them or ``any``): named in the same sentence for a chapter
-    passage, which covers many things, and anywhere in the item for an event, which is about one."""
+    passage, which covers many things, and anywhere in the item for an event, which is about one. With
+    the question as ``occasion``, an event must also be of the occasion it asks about (``of_occasion``)."""
     for s in retrieved[:STATEMENT_ITEMS]:
+        if occasion and not of_occasion(s, occasion):
+            continue
         item = item_words(s.title, s.text, s.actors)
         for one in ((s.title,) if title else ()) + tuple(sentences(s.text)):
+            if occasion and s.kind != "event" and not _of_years(one, occasion):
+                continue
             where = item if s.kind == "event" else item_words("", one, [])
             if states(one) and naming(named_in(n, where) for n in names):
                 return True
     return False
+
+
+def of_occasion(source: Source, parsed: ParsedQuestion) -> bool:
+    """``source`` may be about the occasion the question asks about: an event of another year than the one
+    asked ('at Second Thomas Shoal *in June 2024*'), or of another edition of a series it names ('*KAMANDAG 9*'
+    is not KAMANDAG 3), is not. A chapter passage covers many occasions: ``stated`` asks its sentences for
+    the year."""
+    if source.kind != "event" or not source.date:
+        return True
+    if not _of_years(source.date[:4], parsed):
+        return False
+    text = f"{source.title} {source.text}"
+    return all(re.search(rf"{re.escape(name)}[\s-]*{edition}\b", text, re.I) or edition == source.date[:4]
+               for name, series, edition in _editions(asking(parsed.text)) if series <= set(tokens(text)))
+
+
+def _of_years(text: str, parsed: ParsedQuestion) -> bool:
+    """``text`` names no year, or one within the years the question asks about ('in June 2024')."""
+    plan = parsed.plan
+    first, last = plan.year_from, plan.year_to
+    if plan.on:
+        first = last = int(plan.on[:4])
+    years = [int(y) for y in YEAR.findall(text)]
+    return not years or any((first is None or y >= first) and (last is None or y <= last) for y in years)
 
 
 # A person's life outside the record's events: schooling, family, birth, age, earlier career.

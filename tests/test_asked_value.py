@@ -24,6 +24,8 @@ from assistant.on_record import spellings
     "How many choppers did the SDF send for Haiyan relief?",  # an everyday word for the same thing
     "How many pilots did the Philippine Navy train on the TC-90s in Japan?",
     "How many American troops helped with the Typhoon Haiyan relief?",  # only the SDF's contingent is counted
+    "How many Chinese coast guard vessels were at Second Thomas Shoal in June 2024?",  # counted in 2021 and 2023
+    "How many American marines joined KAMANDAG 9?",  # counted at KAMANDAG 3 and 7; 'MRF-D 25.3' is a unit
 ])
 def test_a_value_the_record_does_not_give_is_refused(assistant, question):
     assert assistant.ask(question).refused
@@ -47,6 +49,7 @@ def test_a_value_the_record_does_not_give_is_refused(assistant, question):
     "How many engineers of the 525th Engineer Combat Battalion went to Japan in March 2024?",  # '12 members of'
     "How many 2+2 meetings have Japan and the Philippines held?",  # counted from the events
     "How many GIs took part in KAMANDAG 3?",  # 'about 1,400 US troops'
+    "How many Filipino personnel were injured at Second Thomas Shoal in June 2024?",  # eight, that June
 ])
 def test_a_value_the_record_gives_is_answered(assistant, question):
     assert not assistant.ask(question).refused

@@ -71,7 +71,8 @@ def counts(text: str, noun: str) -> list[float]:
 
 
 def _counted(number: str | None) -> bool:
-    return bool(number) and not re.fullmatch(r"(19|20)\d\d", number)
+    """A count is a whole number and not a year: 'MRF-D 25.3 and 3rd Marine …' counts no marines."""
+    return bool(number) and "." not in number and not re.fullmatch(r"(19|20)\d\d", number)
 
 
 def phases(c: Candidate) -> frozenset[str]:
