@@ -31,11 +31,20 @@ _AMOUNT = re.compile(r"(?:¥|\$|\b(?:USD|US\$|JPY|PHP|P)\s?)\d|\b\d[\d,.]*\s*(?:
 def unrecorded_sum(parsed: ParsedQuestion, retrieved: list[Source]) -> bool:
     """'How much money has Japan committed to the Luzon Economic Corridor?', 'What did the Haiyan relief
     deployment cost?' when no sentence of the best items states a sum of money about what the question
-    names."""
+    names; asked in a currency ('in US dollars'), a sum in that currency: the record does not convert."""
     text = asking(parsed.text)
     if parsed.answer_type not in ("how-many", "fact") or not _MONEY_ASKED.search(text):
         return False
-    return not stated(retrieved, spellings(text), all, lambda one: bool(_AMOUNT.search(one)), occasion=parsed)
+    amount = _CURRENCIES.get(currency.group(1).lower().rstrip("s")) if (currency := _IN_CURRENCY.search(text)) else _AMOUNT
+    return not stated(retrieved, spellings(text), all, lambda one: bool(amount.search(one)), occasion=parsed)
+
+
+_IN_CURRENCY = re.compile(r"in (?:US |American |Philippine |Japanese )?(dollars|pesos|yen|USD|PHP|JPY)", re.I)
+_CURRENCIES = {
+    "dollar": re.compile(r"(?:\$|\bUSD|\bUS\$)\s?\d|\b\d[\d,.]*\s*(?:million|billion|trillion)?\s*dollars?\b", re.I),
+    "peso": re.compile(r"\bPHP\s?\d|\b\d[\d,.]*\s*(?:million|billion|trillion)?\s*pesos?\b", re.I),
+    "yen": re.compile(r"(?:¥|\bJPY\s?)\d|\b\d[\d,.]*\s*(?:million|billion|trillion)?\s*yen\b", re.I)}
+_CURRENCIES |= {"usd": _CURRENCIES["dollar"], "php": _CURRENCIES["peso"], "jpy": _CURRENCIES["yen"]}
 
 
 # How long something lasted — not the time between two events (``handlers.duration`` computes that from
@@ -67,6 +76,22 @@ def unrecorded_duration(parsed: ParsedQuestion, retrieved: list[Source]) -> bool
     return not stated(retrieved, names, all,
                       lambda one: bool(_LASTED.search(one) or (not conversation and _SPAN.search(one))),
                       occasion=parsed)
+
+
+# A time of day: 'what time was the RAA signed?' (not a date: 'what time of year').
+_CLOCK_ASKED = re.compile(r"\b(?:what|which) (?:time|hour)\b(?! of (?:the )?(?:year|month))|\bwhat time of day\b", re.I)
+_CLOCK = re.compile(r"\b\d{1,2}(?:[:.]\d\d)?\s*(?:a\.?m\.?|p\.?m\.?)|\b\d{1,2}:\d\d\b|\b(?:morning|afternoon|evening|night|"
+                    r"noon|midnight|dawn|dusk)\b", re.I)
+
+
+def unrecorded_clock_time(parsed: ParsedQuestion, retrieved: list[Source]) -> bool:
+    """'What time of day was the RAA signed?' when no sentence of the best items gives a time of day ('on the
+    evening of 13 November', '10 a.m.') about what the question names: the record dates its events by
+    the day."""
+    text = asking(parsed.text)
+    if not _CLOCK_ASKED.search(text):
+        return False
+    return not stated(retrieved, spellings(text), all, lambda one: bool(_CLOCK.search(one)), occasion=parsed)
 
 
 # A vote's result: its tally, margin or seats.

@@ -26,6 +26,7 @@ from assistant.on_record import spellings
     "How many American troops helped with the Typhoon Haiyan relief?",  # only the SDF's contingent is counted
     "How many Chinese coast guard vessels were at Second Thomas Shoal in June 2024?",  # counted in 2021 and 2023
     "How many American marines joined KAMANDAG 9?",  # counted at KAMANDAG 3 and 7; 'MRF-D 25.3' is a unit
+    "What time of day was the RAA signed?",  # dated by the day
 ])
 def test_a_value_the_record_does_not_give_is_refused(assistant, question):
     assert assistant.ask(question).refused
@@ -50,6 +51,9 @@ def test_a_value_the_record_does_not_give_is_refused(assistant, question):
     "How many 2+2 meetings have Japan and the Philippines held?",  # counted from the events
     "How many GIs took part in KAMANDAG 3?",  # 'about 1,400 US troops'
     "How many Filipino personnel were injured at Second Thomas Shoal in June 2024?",  # eight, that June
+    "How much was the Mitsubishi radar contract in US dollars?",  # USD 103.5 million
+    "What was the first OSA grant worth in pesos?",  # about PHP 235 million
+    "What time of year is Balikatan held?",  # a season, not a time of day
 ])
 def test_a_value_the_record_gives_is_answered(assistant, question):
     assert not assistant.ask(question).refused
