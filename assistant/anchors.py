@@ -23,8 +23,9 @@ _SERIES_END = re.compile(r"(?<![\w-])(?:in|at|on|with|between|during|by|from|to|
                          r"(?![\w-])|[?,;:(]", re.I)
 # A word for a part or a set of something names a series only with what it is of: the first *batch of UH-1H
 # parts* and the third *batch of coast guard boats* are two series.
-_SETS = frozenset(tokens("batch batches round rounds package packages tranche tranches group groups wave waves set sets "
-                         "lot lots shipment shipments installment installments instalment instalments", keep_stopwords=True))
+_SETS = frozenset(tokens("batch batches round rounds package packages tranche tranches group groups wave waves "
+                         "set sets lot lots shipment shipments installment installments instalment instalments",
+                         keep_stopwords=True))
 _CACHED = 1 << 14  # the record's sentences, each read once
 # As a question's tokens spell them, abbreviations too ('Oct 2019').
 MONTH_WORDS = frozenset(tokens(" ".join(MONTH_NAMES) + " " + " ".join(m[:3] for m in MONTH_NAMES) + " sept"))

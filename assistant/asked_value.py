@@ -23,7 +23,8 @@ _COUNT = rf"(?:\d[\d,.]*|{'|'.join(NUMBER_WORDS)}|an?|half an?)"
 # A sum of money: asked with 'how much', a money noun's size ('how big was the yen loan') or its price.
 _MONEY_ASKED = re.compile(r"\bhow much (?:money|funding|aid|financing|did|has|have|was|is|will|does)\b|"
                           r"\b(?:budget|price|cost|value|worth)\b|"
-                          r"\bhow (?:big|large)\b[^?]*\b(?:loan|grant|package|aid|contract|deal|investment|pledge)\b", re.I)
+                          r"\bhow (?:big|large)\b[^?]*\b(?:loan|grant|package|aid|contract|deal|investment|pledge)\b",
+                          re.I)
 _AMOUNT = re.compile(r"(?:¥|\$|\b(?:USD|US\$|JPY|PHP|P)\s?)\d|\b\d[\d,.]*\s*(?:million|billion|trillion)?\s*"
                      r"(?:yen|dollars?|pesos?)\b", re.I)
 
@@ -35,7 +36,8 @@ def unrecorded_sum(parsed: ParsedQuestion, retrieved: list[Source]) -> bool:
     text = asking(parsed.text)
     if parsed.answer_type not in ("how-many", "fact") or not _MONEY_ASKED.search(text):
         return False
-    amount = _CURRENCIES.get(currency.group(1).lower().rstrip("s")) if (currency := _IN_CURRENCY.search(text)) else _AMOUNT
+    currency = _IN_CURRENCY.search(text)
+    amount = _CURRENCIES[currency.group(1).lower().rstrip("s")] if currency else _AMOUNT
     return not stated(retrieved, spellings(text), all, lambda one: bool(amount.search(one)), occasion=parsed)
 
 
@@ -51,14 +53,16 @@ _CURRENCIES |= {"usd": _CURRENCIES["dollar"], "php": _CURRENCIES["peso"], "jpy":
 # their dates), nor a ship's length.
 _DURATION_ASKED = re.compile(r"\bhow long\b|\bhow many (?:minutes|hours|days|weeks|months|years)\b", re.I)
 _LENGTH_ASKED = re.compile(r"\bhow long (?:is|are|was|were) (?:the |these |those |its |their )?(?:[\w-]+ ){0,3}?"
-                           r"(?:ships?|vessels?|boats?|escorts?|destroyers?|frigates?|cutters?|aircraft|planes?|runways?)\b",
+                           r"(?:ships?|vessels?|boats?|escorts?|destroyers?|frigates?|cutters?|aircraft|planes?|"
+                           r"runways?)\b",
                            re.I)
 # A conversation lasts minutes or hours: the dates of the visit it was part of do not say how long it was.
 _CONVERSATION = re.compile(r"\b(?:call|calls|speech|talks|meeting|meet|met|summit|conversation|address|session|"
                            r"interview|conference)\b", re.I)
 _LASTED = re.compile(rf"\b{_COUNT}[\s-](?:minutes?|hours?|days?|weeks?|months?|years?)\b"
                      r"(?! (?:before|after|later|earlier|ago|into)\b)", re.I)  # 'a week before' is when, not how long
-_SPAN = re.compile(rf"\b\d{{1,2}}\s*(?:-|–|to)\s*\d{{1,2}}\s+{_MONTH}\b|\bfrom \d{{1,2}}(?: [A-Z][a-z]+)? to \d{{1,2}}\b|"
+_SPAN = re.compile(rf"\b\d{{1,2}}\s*(?:-|–|to)\s*\d{{1,2}}\s+{_MONTH}\b|"
+                   rf"\bfrom \d{{1,2}}(?: [A-Z][a-z]+)? to \d{{1,2}}\b|"
                    rf"\b{_MONTH} to {_MONTH}\b")
 
 
@@ -80,7 +84,8 @@ def unrecorded_duration(parsed: ParsedQuestion, retrieved: list[Source]) -> bool
 
 # A time of day: 'what time was the RAA signed?' (not a date: 'what time of year').
 _CLOCK_ASKED = re.compile(r"\b(?:what|which) (?:time|hour)\b(?! of (?:the )?(?:year|month))|\bwhat time of day\b", re.I)
-_CLOCK = re.compile(r"\b\d{1,2}(?:[:.]\d\d)?\s*(?:a\.?m\.?|p\.?m\.?)|\b\d{1,2}:\d\d\b|\b(?:morning|afternoon|evening|night|"
+_CLOCK = re.compile(r"\b\d{1,2}(?:[:.]\d\d)?\s*(?:a\.?m\.?|p\.?m\.?)|\b\d{1,2}:\d\d\b|"
+                    r"\b(?:morning|afternoon|evening|night|"
                     r"noon|midnight|dawn|dusk)\b", re.I)
 
 
@@ -117,9 +122,10 @@ _COUNT_ASKED = re.compile(r"\bhow many\b", re.I)
 _HOST_STATES = frozenset({"Japan", "Philippines"})  # a count of their own people needs no qualifier
 _UNITS = frozenset(tokens("unit units piece pieces set sets pair pairs", keep_stopwords=True))
 _COUNTED_IN_UNITS = re.compile(r"\bhow many\s+(?:[\w-]+\s+){0,2}?([\w-]+)\s+(?:units?|pieces?|sets?|pairs?)\b", re.I)
-_COUNTED_BY_EVENTS = frozenset(tokens(" ".join(re.findall(r"[a-z]+", EVENT_KINDS)) + " times editions iterations rounds "
-                                      "occasions trips calls conferences consultations sessions ministers presidents "
-                                      "leaders secretaries ambassadors commandants countries nations states"))
+_COUNTED_BY_EVENTS = frozenset(tokens(" ".join(re.findall(r"[a-z]+", EVENT_KINDS)) + " times editions iterations "
+                                      "rounds occasions trips calls conferences consultations sessions ministers "
+                                      "presidents leaders secretaries ambassadors commandants countries nations "
+                                      "states"))
 
 
 def unrecorded_count(parsed: ParsedQuestion, retrieved: list[Source]) -> bool:
@@ -145,10 +151,12 @@ def unrecorded_count(parsed: ParsedQuestion, retrieved: list[Source]) -> bool:
         return False
     names = [name for name in spellings(text) if named_in(name, used)]
     if contingent := _contingent(text, noun):
-        return not stated(retrieved, names, all, lambda one: _counts_contingent(one, alike, contingent), occasion=parsed)
-    members = re.compile(rf"\b{COUNT_NUMBER}\s+(?:members|personnel|people|staff)\s+of\b[^.;]*?\b{re.escape(noun)}", re.I)
-    return not stated(retrieved, names, all, lambda one: any(counts(one, n) for n in alike) or bool(members.search(one)),
-                      occasion=parsed)
+        return not stated(retrieved, names, all, lambda one: _counts_contingent(one, alike, contingent),
+                          occasion=parsed)
+    members = re.compile(rf"\b{COUNT_NUMBER}\s+(?:members|personnel|people|staff)\s+of\b[^.;]*?\b{re.escape(noun)}",
+                         re.I)
+    return not stated(retrieved, names, all,
+                      lambda one: any(counts(one, n) for n in alike) or bool(members.search(one)), occasion=parsed)
 
 
 def _contingent(question: str, noun: str) -> frozenset[str]:
@@ -172,8 +180,9 @@ def _used(retrieved: list[Source]) -> set[str]:
 
 
 # Who held a role at something: its captain, commander, negotiator, head, chair, pilot or spokesperson.
-_ROLE_ASKED = re.compile(r"\bwho\s+(?:was|were|is|are)\s+(?:the\s+)?(?:[\w'-]+\s+){0,4}?(captain|commander|commanding officer|"
-                         r"skipper|negotiator|head|leader|chair\w*|pilot|spokes\w+)\b|"
+_ROLE_ASKED = re.compile(r"\bwho\s+(?:was|were|is|are)\s+(?:the\s+)?(?:[\w'-]+\s+){0,4}?"
+                         r"(captain|commander|commanding officer|skipper|negotiator|head|leader|chair\w*|pilot|"
+                         r"spokes\w+)\b|"
                          r"\bwho\s+(captained|commanded|led|headed|negotiated|chaired|piloted|skippered)\b", re.I)
 _LEADING = "lead|led|head|chair"  # who led a side headed it, or chaired it
 _ROLE_STEM = {"led": _LEADING, "leader": _LEADING, "head": _LEADING, "headed": _LEADING, "chaired": _LEADING,

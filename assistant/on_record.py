@@ -33,8 +33,9 @@ _REPORTED = re.compile(
     r"argu(?:es|ed)|insist(?:s|ed)|condemn(?:s|ed)|welcom(?:es|ed)|express(?:es|ed)|assert(?:s|ed)|claim(?:s|ed)|"
     r"den(?:y|ies|ied)|dismiss(?:es|ed)|object(?:s|ed)|oppos(?:es|ed)|summon(?:s|ed)|lodg(?:es|ed)|reject(?:s|ed)|"
     r"spokes(?:person|man|woman))\b|[\"“”]|(?:^|\s)'\w[^']*\w'", re.I)
-_AGREEING = re.compile(_REPORTED.pattern + r"|\b(?:agree[sd]?|decid(?:es|ed)|confirm(?:s|ed)|affirm(?:s|ed)|sign(?:s|ed))\b",
-                       re.I)  # or said: an announcement is an agreement reported from one side
+# An agreement reported: agreeing, deciding or signing, or said (an announcement reports it from one side).
+_AGREEING = re.compile(_REPORTED.pattern
+                       + r"|\b(?:agree[sd]?|decid(?:es|ed)|confirm(?:s|ed)|affirm(?:s|ed)|sign(?:s|ed))\b", re.I)
 _PRONOUN = re.compile(r"^(?:He|She|They|His|Her|Their|The (?:minister|ministry|spokes\w+|president|prime minister))\b")
 STATEMENT_ITEMS = 6  # the items an answer draws on (compose takes its support from the top six)
 _LISTED = 3  # a list: three or more states named together
@@ -73,7 +74,8 @@ def spellings(text: str) -> list[list[frozenset[str]]]:
     'Reciprocal Access Agreement'; 'Beijing' is China); the study's two countries, months and numbers
     are left out: every item is about them. A name written out ('Philippine Coast Guard') is also named
     by its acronym ('PCG')."""
-    written = {short: frozenset(tokens(long)) for short, long in GLOSSARY.items() if long[:1].isupper() and long in text}
+    written = {short: frozenset(tokens(long)) for short, long in GLOSSARY.items()
+               if long[:1].isupper() and long in text}
     out = [[frozenset([short.lower()]), long] for short, long in written.items()]
     for name in named_things(text):
         name = re.sub(r"(?<=\d)s$", "", name)  # 'TC-90s' are TC-90s
@@ -82,8 +84,9 @@ def spellings(text: str) -> list[list[frozenset[str]]]:
             continue
         # A compound names each of its parts ('Japan-US-Philippines': the US, with the two hosts).
         for w in (part for word in tokens(name) for part in word.split("-") if part):
-            if w in HOSTS or w in MONTH_WORDS or w.isdigit() or w in STOPWORDS or any(w in long for long in written.values()):
-                continue  # 'US' reads as 'us'; a word of a written-out name is named with it
+            if (w in HOSTS or w in MONTH_WORDS or w.isdigit() or w in STOPWORDS  # 'US' reads as 'us'
+                    or any(w in long for long in written.values())):  # named with its written-out name
+                continue
             side = next((side for side in SIDES if w in side), frozenset([w]))
             out.append([frozenset([x]) for x in side])
     return out

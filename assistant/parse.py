@@ -92,7 +92,8 @@ _BACK_REFERENCE = re.compile(r"\b(it|its|they|them|their|theirs|this|that|these|
 # The sides of the study's story, each named in several ways: its two countries and the two powers
 # around them.
 SIDES = (frozenset(tokens("Japan Japanese Tokyo")), frozenset(tokens("Philippines Philippine Filipino Manila PH")),
-         frozenset(tokens("China Chinese Beijing PRC")), frozenset(tokens("United States US America American Washington")))
+         frozenset(tokens("China Chinese Beijing PRC")),
+         frozenset(tokens("United States US America American Washington")))
 HOSTS = SIDES[0] | SIDES[1]
 PARTIES = frozenset().union(*SIDES) | frozenset(tokens("study report"))  # named in almost every question
 
@@ -246,7 +247,6 @@ GENERIC = QUESTION_VOCABULARY | PARTIES | frozenset(tokens(
     "study report chapter title author book paper publication argue role part relation relations relationship "
     "cooperation defense defence country countries two both side sides people person persons new old first latest "
     "last recent earliest earlier later previous former next most inaugural maiden initial", keep_stopwords=True))
-
 
 
 def subject_words(text: str) -> list[str]:
