@@ -75,9 +75,7 @@ def unrecorded_duration(parsed: ParsedQuestion, retrieved: list[Source]) -> bool
     if not _DURATION_ASKED.search(text) or interval_ends(text) or _LENGTH_ASKED.search(text):
         return False
     conversation = bool(_CONVERSATION.search(text))
-    used = _used(retrieved)
-    names = [name for name in spellings(text) if named_in(name, used)]
-    return not stated(retrieved, names, all,
+    return not stated(retrieved, _names_used(text, _used(retrieved)), all,
                       lambda one: bool(_LASTED.search(one) or (not conversation and _SPAN.search(one))),
                       occasion=parsed)
 
@@ -149,7 +147,7 @@ def unrecorded_count(parsed: ParsedQuestion, retrieved: list[Source]) -> bool:
     used = _used(retrieved)
     if not alike & used:
         return False
-    names = [name for name in spellings(text) if named_in(name, used)]
+    names = _names_used(text, used)
     if contingent := _contingent(text, noun):
         return not stated(retrieved, names, all, lambda one: _counts_contingent(one, alike, contingent),
                           occasion=parsed)
@@ -177,6 +175,12 @@ def _counts_contingent(sentence: str, alike: frozenset[str], states: frozenset[s
 def _used(retrieved: list[Source]) -> set[str]:
     """The words of the best items."""
     return set().union(*(item_words(s.title, s.text, s.actors) for s in retrieved[:STATEMENT_ITEMS]))
+
+
+def _names_used(text: str, used: set[str]) -> list[list[frozenset[str]]]:
+    """The question's names that the best items use: one none of them uses (a misspelling, 'Teodorro', or a
+    name the corpus lacks) is for scope's other rules to judge, not a reason the value is missing."""
+    return [name for name in spellings(text) if named_in(name, used)]
 
 
 # Who held a role at something: its captain, commander, negotiator, head, chair, pilot or spokesperson.
