@@ -41,7 +41,7 @@ def unrecorded_sum(parsed: ParsedQuestion, retrieved: list[Source]) -> bool:
     return not stated(retrieved, spellings(text), all, lambda one: bool(amount.search(one)), occasion=parsed)
 
 
-_IN_CURRENCY = re.compile(r"in (?:US |American |Philippine |Japanese )?(dollars|pesos|yen|USD|PHP|JPY)", re.I)
+_IN_CURRENCY = re.compile(r"\bin (?:US |American |Philippine |Japanese )?(dollars|pesos|yen|USD|PHP|JPY)\b", re.I)
 _CURRENCIES = {
     "dollar": re.compile(r"(?:\$|\bUSD|\bUS\$)\s?\d|\b\d[\d,.]*\s*(?:million|billion|trillion)?\s*dollars?\b", re.I),
     "peso": re.compile(r"\bPHP\s?\d|\b\d[\d,.]*\s*(?:million|billion|trillion)?\s*pesos?\b", re.I),

@@ -27,6 +27,7 @@ from assistant.on_record import spellings
     "How many Chinese coast guard vessels were at Second Thomas Shoal in June 2024?",  # counted in 2021 and 2023
     "How many American marines joined KAMANDAG 9?",  # counted at KAMANDAG 3 and 7; 'MRF-D 25.3' is a unit
     "What time of day was the RAA signed?",  # dated by the day
+    "How much was the Phase II yen loan in US dollars?",  # given in yen only; Phase I has a dollar figure
 ])
 def test_a_value_the_record_does_not_give_is_refused(assistant, question):
     assert assistant.ask(question).refused
