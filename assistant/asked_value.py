@@ -12,12 +12,12 @@ from assistant.handlers.how_many import COUNT_NUMBER, PEOPLE_COUNTED, count_matc
 from assistant.on_record import STATEMENT_ITEMS, asking, named_in, spellings, stated
 from assistant.parse import EVENT_KINDS, ParsedQuestion, interval_ends
 from core.countries import demonyms, states_named
-from core.dates import MONTHS
+from core.dates import MONTH_PATTERN
 from core.model import Source
 from core.text import NUMBER_WORDS, STOPWORDS, stem, tokens
 from index.lexical import item_words
 
-_MONTH = rf"(?:{'|'.join(MONTHS)})"
+_MONTH = rf"(?:{MONTH_PATTERN})"
 _COUNT = rf"(?:\d[\d,.]*|{'|'.join(NUMBER_WORDS)}|an?|half an?)"
 
 # A sum of money: asked with 'how much', a money noun's size ('how big was the yen loan') or its price.
@@ -25,8 +25,14 @@ _MONEY_ASKED = re.compile(r"\bhow much (?:money|funding|aid|financing|did|has|ha
                           r"\b(?:budget|price|cost|value|worth)\b|"
                           r"\bhow (?:big|large)\b[^?]*\b(?:loan|grant|package|aid|contract|deal|investment|pledge)\b",
                           re.I)
-_AMOUNT = re.compile(r"(?:¥|\$|\b(?:USD|US\$|JPY|PHP|P)\s?)\d|\b\d[\d,.]*\s*(?:million|billion|trillion)?\s*"
-                     r"(?:yen|dollars?|pesos?)\b", re.I)
+_SUM = r"\b\d[\d,.]*\s*(?:million|billion|trillion)?\s*"
+_CURRENCIES = {  # a sum in each currency, by sign, code or name
+    "dollar": re.compile(rf"(?:\$|\bUSD|\bUS\$)\s?\d|{_SUM}dollars?\b", re.I),
+    "peso": re.compile(rf"\b(?:PHP|P)\s?\d|{_SUM}pesos?\b", re.I),
+    "yen": re.compile(rf"(?:¥|\bJPY\s?)\d|{_SUM}yen\b", re.I)}
+_CURRENCIES |= {"usd": _CURRENCIES["dollar"], "php": _CURRENCIES["peso"], "jpy": _CURRENCIES["yen"]}
+_AMOUNT = re.compile("|".join(_CURRENCIES[c].pattern for c in ("dollar", "peso", "yen")), re.I)
+_IN_CURRENCY = re.compile(r"\bin (?:US |American |Philippine |Japanese )?(dollars|pesos|yen|USD|PHP|JPY)\b", re.I)
 
 
 def unrecorded_sum(parsed: ParsedQuestion, retrieved: list[Source]) -> bool:
@@ -39,14 +45,6 @@ def unrecorded_sum(parsed: ParsedQuestion, retrieved: list[Source]) -> bool:
     currency = _IN_CURRENCY.search(text)
     amount = _CURRENCIES[currency.group(1).lower().rstrip("s")] if currency else _AMOUNT
     return not stated(retrieved, spellings(text), all, lambda one: bool(amount.search(one)), occasion=parsed)
-
-
-_IN_CURRENCY = re.compile(r"\bin (?:US |American |Philippine |Japanese )?(dollars|pesos|yen|USD|PHP|JPY)\b", re.I)
-_CURRENCIES = {
-    "dollar": re.compile(r"(?:\$|\bUSD|\bUS\$)\s?\d|\b\d[\d,.]*\s*(?:million|billion|trillion)?\s*dollars?\b", re.I),
-    "peso": re.compile(r"\bPHP\s?\d|\b\d[\d,.]*\s*(?:million|billion|trillion)?\s*pesos?\b", re.I),
-    "yen": re.compile(r"(?:¥|\bJPY\s?)\d|\b\d[\d,.]*\s*(?:million|billion|trillion)?\s*yen\b", re.I)}
-_CURRENCIES |= {"usd": _CURRENCIES["dollar"], "php": _CURRENCIES["peso"], "jpy": _CURRENCIES["yen"]}
 
 
 # How long something lasted — not the time between two events (``handlers.duration`` computes that from

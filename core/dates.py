@@ -11,6 +11,7 @@ MONTHS = (
     "July", "August", "September", "October", "November", "December",
 )
 MONTH_NAMES = tuple(m.lower() for m in MONTHS)
+MONTH_PATTERN = "|".join(MONTHS)  # any month's name, for a regular expression
 
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")  # a year written in text ('in 2016', 'Balikatan 2025')
 _PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
