@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from assistant.handlers.how_many import COUNT_NUMBER, PEOPLE_COUNTED, count_matches, counted_as, counted_noun, counts
+from assistant.handlers.where import places
 from assistant.on_record import STATEMENT_ITEMS, asking, named_in, spellings, stated
 from assistant.parse import EVENT_KINDS, ParsedQuestion, interval_ends
 from core.countries import demonyms, states_named
@@ -128,10 +129,12 @@ def unrecorded_count(parsed: ParsedQuestion, retrieved: list[Source]) -> bool:
     """'How many helicopters did the SDF send after Typhoon Haiyan?', 'How many pilots were trained on the
     TC-90?' when no sentence of the best items counts that thing, or what is counted alike ('about 80
     soldiers' for troops, 'ten … vessels' for boats), about what the question names. People may be counted
-    as members of what the noun names ('12 members of the … Engineer Combat Battalion': engineers). Not
-    checked: a count of occurrences, found by counting events, and a thing the best items never name in any
-    word the record counts it by ('guardsmen', 'GIs'): the asker's word, which a count of personnel may
-    answer. A name none of the best items uses is left to scope's other rules, as for durations."""
+    as members of what the noun names ('12 members of the … Engineer Combat Battalion': engineers). A count
+    of one side's people does not answer for another side (``_counts_side``), nor one contingent for all
+    taking part (``_counts_all``). Not checked: a count of occurrences, found by counting events, and a thing
+    the best items never name in any word the record counts it by ('guardsmen', 'GIs'): the asker's word,
+    which a count of personnel may answer. A name none of the best items uses is left to scope's other rules,
+    as for durations."""
     text = asking(parsed.text)
     if (parsed.answer_type != "how-many" or not _COUNT_ASKED.search(text) or _DURATION_ASKED.search(text)
             or _TALLY_ASKED.search(text)):
@@ -145,29 +148,80 @@ def unrecorded_count(parsed: ParsedQuestion, retrieved: list[Source]) -> bool:
     used = _used(retrieved)
     if not alike & used:
         return False
-    names = _names_used(text, used)
-    if contingent := _contingent(text, noun):
-        return not stated(retrieved, names, all, lambda one: _counts_contingent(one, alike, contingent),
-                          occasion=parsed)
-    members = re.compile(rf"\b{COUNT_NUMBER}\s+(?:members|personnel|people|staff)\s+of\b[^.;]*?\b{re.escape(noun)}",
-                         re.I)
-    return not stated(retrieved, names, all,
-                      lambda one: any(counts(one, n) for n in alike) or bool(members.search(one)), occasion=parsed)
+    members = re.compile(rf"\b{COUNT_NUMBER}\s+(?:members|personnel|people|staff)\s+of\b[^.;]*?\b{re.escape(noun)}", re.I)
+    if sides := _sides_asked(text, noun):
+        answers = lambda one: _counts_side(one, alike, sides) or bool(members.search(one))  # noqa: E731
+    elif _ALL_ASKED.search(_count_asked(text, noun)):
+        answers = lambda one: _counts_all(one, alike)  # noqa: E731
+    else:
+        answers = lambda one: any(counts(one, n) for n in alike) or bool(members.search(one))  # noqa: E731
+    return not stated(retrieved, _names_used(text, used), all, answers, occasion=parsed)
 
 
-def _contingent(question: str, noun: str) -> frozenset[str]:
-    """The states beside the two hosts that qualify the thing counted: 'how many *US* Marines' -> the US."""
-    asked = re.search(rf"\bhow many\s+(.*?)\b{re.escape(noun)}", question, re.I)
-    return frozenset(states_named(asked.group(1))) - _HOST_STATES if asked else frozenset()
+# Everyone taking part, not one side: 'how many troops took part *altogether*', '*all countries combined*'.
+_ALL_ASKED = re.compile(r"\b(?:altogether|in total|in all|all (?:the )?(?:countries|nations|participants|sides|forces)|"
+                        r"combined|overall|total number|grand total|(?:whole|entire) (?:exercise|drill|operation))\b",
+                        re.I)
+_ALL_STATED = re.compile(r"\b(?:total|in all|altogether|combined|overall)\b", re.I)
+_OF_A_UNIT = re.compile(r"^\s+(?:of|from)\s+(?:the\s+)?(?:[a-z-]+\s+){0,3}[A-Z]")  # '80 soldiers *of the … Brigade*'
 
 
-def _counts_contingent(sentence: str, alike: frozenset[str], states: frozenset[str]) -> bool:
-    """``sentence`` counts the ``states``' own contingent: in the clause of the count ('902 US personnel', not
-    'about 80 JGSDF troops joined the US-Philippine exercise'), or by their people ('57 South Koreans')."""
-    if alike == PEOPLE_COUNTED and any(counts(sentence, d) for d in demonyms(states)):
+def _count_asked(question: str, noun: str) -> str:
+    """The part of ``question`` that asks for the count of ``noun``: from its 'how many' to the next one."""
+    asked = re.search(rf"\bhow many\s+(?:(?!how many\b).)*?\b{re.escape(noun)}(?:(?!\bhow many\b).)*", question,
+                      re.I | re.S)
+    return asked.group(0) if asked else question
+
+
+def _sides_asked(question: str, noun: str) -> frozenset[str]:
+    """The states that qualify the thing counted, by name, people or forces: 'how many *US* Marines', 'how
+    many *PAF* personnel', 'how many troops *from Japan's* brigade', 'how many *philippine air force*
+    people'."""
+    asked = re.search(rf"\bhow many\s+(.*?)\b{re.escape(noun)}\w*((?:\s+(?:from|of)\s+[^,;?]*)?)", question, re.I)
+    if not asked:
+        return frozenset()
+    return _states_asked(" ".join(asked.groups()))
+
+
+def _states_asked(words: str) -> frozenset[str]:
+    """The states ``words`` name, read also with each lower-case word capitalised: the asker's casing is not
+    the name's ('the *japanese* delegation')."""
+    return frozenset(states_named(words) + states_named(re.sub(r"\b[a-z]+\b", lambda w: w.group(0).title(), words)))
+
+
+def _count_clause(sentence: str, count: re.Match[str]) -> str:
+    """The words that qualify a count: its clause up to the count, and a 'from …' or 'of …' after it."""
+    before = re.split(r",|;|\band\b|\(|\bwith\b", sentence[:count.start()])[-1]
+    after = re.match(r"\s+(?:from|of)\s+[^,;()]*", sentence[count.end():])
+    return before + count.group(0) + (after.group(0) if after else "")
+
+
+def _counts_side(sentence: str, alike: frozenset[str], sides: frozenset[str]) -> bool:
+    """``sentence`` counts the ``sides``' own people or things: in the clause of the count ('902 US personnel', not
+    'about 80 JGSDF troops joined the US-Philippine exercise'), or by their people ('57 South Koreans'). A
+    count of a host's side may name the side elsewhere in the sentence ('Japan decided to send … about 1,180
+    personnel'), but one that names another side counts that side's ('30 JASDF personnel' are no PAF
+    personnel)."""
+    if alike == PEOPLE_COUNTED and any(counts(sentence, d) for d in demonyms(sides)):
         return True
-    return any(states <= set(states_named(re.split(r",|;|\band\b", sentence[:m.start()])[-1] + m.group(0)))
-               for noun in alike for m in count_matches(sentence, noun))
+    for noun in alike:
+        for count in count_matches(sentence, noun):
+            named = set(states_named(_count_clause(sentence, count)))
+            if sides <= named or (sides <= _HOST_STATES and not named and sides <= set(states_named(sentence))):
+                return True
+    return False
+
+
+def _counts_all(sentence: str, alike: frozenset[str]) -> bool:
+    """``sentence`` counts everyone taking part: a count not qualified by one side or one unit ('about 80
+    soldiers *of the … Brigade*', '150 *SDF* personnel'), or one that says it is the total."""
+    for noun in alike:
+        for count in count_matches(sentence, noun):
+            clause = _count_clause(sentence, count)
+            one_part = len(states_named(clause)) == 1 or _OF_A_UNIT.match(sentence[count.end():])
+            if not one_part or _ALL_STATED.search(clause):
+                return True
+    return False
 
 
 def _used(retrieved: list[Source]) -> set[str]:
@@ -186,7 +240,7 @@ _ROLE_ASKED = re.compile(r"\bwho\s+(?:was|were|is|are)\s+(?:the\s+)?(?:[\w'-]+\s
                          r"(captain|commander|commanding officer|skipper|negotiator|head|leader|chair\w*|pilot|"
                          r"spokes\w+)\b|"
                          r"\bwho\s+(captained|commanded|led|headed|negotiated|chaired|piloted|skippered)\b", re.I)
-_LEADING = "lead|led|head|chair"  # who led a side headed it, or chaired it
+_LEADING = r"lead(?!ers?\b|ership)|led|head|chair"  # who led a side headed it, or chaired it (the leaders did not)
 _ROLE_STEM = {"led": _LEADING, "leader": _LEADING, "head": _LEADING, "headed": _LEADING, "chaired": _LEADING,
               "commanding officer": "command", "commanded": "command", "commander": "command", "captained": "captain",
               "negotiated": "negotiat", "negotiator": "negotiator", "piloted": "pilot", "skippered": "skipper"}
@@ -195,12 +249,54 @@ _ROLE_STEM = {"led": _LEADING, "leader": _LEADING, "head": _LEADING, "headed": _
 def unrecorded_role_holder(parsed: ParsedQuestion, retrieved: list[Source]) -> bool:
     """'Who captained BRP Teresa Magbanua at Kagoshima?', 'Who was Japan's chief negotiator at the first RAA
     round?' when no sentence of the best items gives that role ('commander', 'led', 'negotiator') in an item
-    naming what the question names after it: people at an event are not its captain or its negotiator."""
+    naming what the question names after it: people at an event are not its captain or its negotiator, and
+    who led one side did not lead the other."""
     text = asking(parsed.text)
     if not (asked := _ROLE_ASKED.search(text)):
         return False
     role = (asked.group(1) or asked.group(2)).lower()
     given = re.compile(rf"\b(?:{_ROLE_STEM.get(role, role[:5])})\w*", re.I)
-    return not stated(retrieved, spellings(text[asked.end():]), all, lambda one: bool(given.search(one)), title=False,
+    side = _side_of_role(text, asked)
+    return not stated(retrieved, spellings(text[asked.end():]), all,
+                      lambda one: any(_of_side(one, held, side) for held in given.finditer(one)), title=False,
                       occasion=parsed)
 
+
+def _of_side(sentence: str, role: re.Match[str], side: frozenset[str]) -> bool:
+    """The ``role`` a sentence gives is of the ``side`` asked: its clause names that side, or names none and the
+    sentence does ('… Lazaro *leading the Philippine officials*' is no one leading Japan's)."""
+    if not side:
+        return True
+    start = max(sentence.rfind(",", 0, role.start()), sentence.rfind(";", 0, role.start())) + 1
+    end = min((i for i in (sentence.find(",", role.end()), sentence.find(";", role.end())) if i >= 0),
+              default=len(sentence))
+    named = set(states_named(sentence[start:end]))
+    return side <= named if named else side <= set(states_named(sentence))
+
+
+def _side_of_role(question: str, asked: re.Match[str]) -> frozenset[str]:
+    """The one side whose role is asked, in the words up to a preposition ('who led *Japan's* delegation at …',
+    'who headed the *Philippine* side'): the sentence giving the role must name that side, not the other's
+    ('… with Lazaro leading the Philippine side'). A role of both sides or of none asks for no side."""
+    up_to_preposition = re.split(r"[,;?]|\b(?:at|in|on|during|for|to|with)\b", question[asked.end():])[0]
+    named = _states_asked(question[asked.start():asked.end()] + up_to_preposition)
+    return named if len(named) == 1 else frozenset()
+
+
+# A building is asked for by its kind ('in which *building*', 'which *venue*') and named by one ('Malacanang
+# *Palace*', 'Camp Aguinaldo'): the city or country of a meeting does not say which building it was in.
+_BUILDING_ASKED = re.compile(r"\b(?:venue|building|hotel|hall|room|palace|residence)\b", re.I)
+_BUILDING = re.compile(r"\b(?:Palace|Hall|Hotel|Station|Camp|Base|Cent(?:er|re)|Building|House|Office|Residence|Kantei|"
+                       r"Malaca[ñn]ang|Ministry|Department|Headquarters|Embassy|Room|Guesthouse|Pambansa)\b")
+
+
+def unrecorded_building(parsed: ParsedQuestion, retrieved: list[Source]) -> bool:
+    """'In which building did Kishida and Marcos hold their summit on 9 February 2023?' when no sentence of
+    the best items puts what the question names in a building, other than one the question names itself."""
+    text = asking(parsed.text)
+    if parsed.answer_type != "where" or not _BUILDING_ASKED.search(text):
+        return False
+    asked = {place.lower() for place in places(text)}
+    return not stated(retrieved, _names_used(text, _used(retrieved)), all,
+                      lambda one: any(_BUILDING.search(p) and p.lower() not in asked for p in places(one)),
+                      occasion=parsed)

@@ -36,6 +36,8 @@ _REPORTED = re.compile(
 # An agreement reported: agreeing, deciding or signing, or said (an announcement reports it from one side).
 _AGREEING = re.compile(_REPORTED.pattern
                        + r"|\b(?:agree[sd]?|decid(?:es|ed)|confirm(?:s|ed)|affirm(?:s|ed)|sign(?:s|ed))\b", re.I)
+# Where a speaker was is not who spoke: 'Teodoro and Nakatani met *at the Seoul Defense Dialogue* and welcomed …'.
+_PLACE_PHRASE = re.compile(r"\b(?:at|on the sidelines of)\s+(?:the\s+)?[A-Z][\w'-]*(?:\s+(?:of\s+)?[A-Z][\w'-]*)*")
 _PRONOUN = re.compile(r"^(?:He|She|They|His|Her|Their|The (?:minister|ministry|spokes\w+|president|prime minister))\b")
 STATEMENT_ITEMS = 6  # the items an answer draws on (compose takes its support from the top six)
 _LISTED = 3  # a list: three or more states named together
@@ -44,10 +46,13 @@ _CACHED = 1 << 14  # sentences remembered split and read: the corpus has a few t
 _EDITION = re.compile(r"\b((?:[A-Z][\w-]*\s+){0,2}[A-Z][\w-]*)\s+((?:19|20)\d\d|\d{1,2}(?:-\d\d)?)(?![\d.,%+-])")
 _COUNTRY = r"([A-Z][a-z]+)"
 _PAIR = re.compile(rf"\bJapan(?:ese)?(?:\s*[-–]\s*|\s+and\s+){_COUNTRY}\b(?!')|"
+                   rf"\bJapan's\s+(?P<thing>(?:[\w+-]+\s+){{1,3}}?)with\s+(?:the\s+)?{_COUNTRY}\b|"  # "Japan's RAA with Australia"
                    rf"\b{_COUNTRY}(?:\s*[-–]\s*|\s+and\s+)Japan\b(?!')")
 # The study as a publication: who made it (its author, publisher, funder), how long it is and how it is
 # catalogued or reviewed. The material answers these only where it states them ('written by …', '212 pages').
-_MAKERS_ASKED = re.compile(r"\b(?:who|which)\b[^?]*\b(?:author|authors|wrote|written|writer|publish\w*|fund\w*)\b", re.I)
+_MAKERS_ASKED = re.compile(r"\b(?:who|which)\b[^?]*\b(?:author|authors|wrote|written|writer|publish\w*|fund\w*)\b|"
+                           r"^\s*(?:was|were|is|did)\b[^?]*\b(?:written|authored|published|funded|sponsored|commissioned|"
+                           r"paid for)\s+by\b", re.I)  # 'Was the research funded by the Japanese government?'
 _MAKERS_NAMED = re.compile(r"\b(?:written|authored|published|funded|edited) by [A-Z]")
 _LENGTH_ASKED = re.compile(r"\bhow many (?:pages|words)\b|\bhow long is (?:the|this) (?:study|report|paper)\b|"
                            r"\b(?:page|word) count\b", re.I)
@@ -82,8 +87,9 @@ def spellings(text: str) -> list[list[frozenset[str]]]:
         if (short := name.rstrip("s")) in GLOSSARY:
             out.append([frozenset([short.lower()]), frozenset(tokens(GLOSSARY[short]))])
             continue
-        # A compound names each of its parts ('Japan-US-Philippines': the US, with the two hosts).
-        for w in (part for word in tokens(name) for part in word.split("-") if part):
+        # A compound names each of its parts ('Japan-US-Philippines': the US, with the two hosts); a part in
+        # lower case describes the name ('Japanese-*built*', 'US-*led*') and names nothing.
+        for w in (t for part in name.split("-") if not part[:1].islower() for t in tokens(part)):
             if (w in HOSTS or w in MONTH_WORDS or w.isdigit() or w in STOPWORDS  # 'US' reads as 'us'
                     or any(w in long for long in written.values())):  # named with its written-out name
                 continue
@@ -101,7 +107,7 @@ def _reports(source: Source, agreement: bool = False) -> list[set[str]]:
     out = []
     for i, one in enumerate(said):
         if verb := (_AGREEING if agreement else _REPORTED).search(one):
-            before = one if agreement else one[:verb.start()].rsplit(";", 1)[-1]  # the speaker: in the verb's clause
+            before = one if agreement else _PLACE_PHRASE.sub(" ", one[:verb.start()].rsplit(";", 1)[-1])  # the speaker
             if i and _PRONOUN.match(before.strip()):
                 before = f"{said[i - 1]} {before}"
             out.append(item_words("", before, []))
@@ -171,11 +177,13 @@ def unrecorded_pairs(parsed: ParsedQuestion, retrieved: list[Source]) -> list[st
     of that relation."""
     missing = []
     for m in _PAIR.finditer(asking(parsed.text)):
-        other = m.group(1) or m.group(2)
+        thing = spellings(m.group("thing") or "")  # "Japan's *RAA* with Australia": that relation, not any
+        other = next(g for g in m.groups()[:1] + m.groups()[2:] if g)
         if not tokens(other) or set(tokens(other)) & GENERIC:
             continue  # the Philippines, China, 'The': the study's own sides or no name at all
-        named = re.compile(rf"(?<!\bafter )(?<!\bbefore )(?<!\bthan )(?<!\blike )(?<!\bbesides )\b{re.escape(other)}\b")
-        if not any(SIDES[0] & set(tokens(one)) and named.search(one)
+        named = re.compile(rf"(?<!\bafter )(?<!\bbefore )(?<!\bthan )(?<!\blike )(?<!\bbesides )"
+                           rf"(?<!\bafter those with )(?<!\bafter the ones with )\b{re.escape(other)}\b")
+        if not any(SIDES[0] & set(tokens(one)) and named.search(one) and all(named_in(n, set(tokens(one))) for n in thing)
                    for s in retrieved for one in (s.title, *sentences(s.text))):
             missing.append(other)
     return missing

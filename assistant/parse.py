@@ -43,7 +43,7 @@ EVENT_KINDS = ("exercises|drills|meetings|summits|visits|talks|agreements|deals|
 _LIST = re.compile(rf"^\s*(list|name|enumerate|give me (?:a|the) list|show me)\b|\bwhat (?:else )?happened\b|"
                    rf"\bwhat (?:else )?(?:took place|occurred)\b|\btimeline of\b|\ball (?:the )?(?:\w+ )?(?:{EVENT_KINDS})\b|"
                    rf"\b(?:what|which)\s+(?:(?:were|are|have been|was)\s+)?(?:all\s+)?(?:the\s+)?(?:[\w+-]+\s+){{0,3}}?"
-                   rf"(?:{EVENT_KINDS})\b", re.I)
+                   rf"(?:{EVENT_KINDS})\b|\b(?:rundown|run-down|recap|round-?up) of\b", re.I)
 _HOW_MANY = re.compile(r"\bhow (many|much|large|big|long)\b|\b(what|which) (number|amount|total|sum|value|size|"
                        r"length|cost|price)\b|\bin total\b|\bnumber of\b|\bhow many times\b", re.I)
 _FIRST = re.compile(r"\b(first|earliest|initial|inaugural)\b", re.I)
@@ -79,7 +79,7 @@ _ARGUMENT = re.compile(r"\b(study|author|authors|report|thesis|paper)\b.*\b(argu
                        r"contribution|describe|describes|characteri[sz]e|characteri[sz]es|call|calls|mean|means)\b|"
                        r"\b(argue|argues|argument|conclude|concludes|conclusion|policy implications?|recommend\w*|"
                        r"quasi-alliance|quasi alliance|prospects?|outlook)\b", re.I)
-ABOUT_STUDY = re.compile(r"\b(the|this) (study|report|author|authors|paper|thesis)\b|\bstudy'?s\b|\bthe author'?s\b", re.I)
+ABOUT_STUDY = re.compile(r"\b(the|this) (study|report|author|authors|paper|thesis|research)\b|\bstudy'?s\b|\bthe author'?s\b", re.I)
 _DEFINITION = re.compile(r"^\s*(what|who)(?: (is|are|was|were)|'s) (?:the |an? )?[\w\s'+().-]{1,60}\?*\s*$|\bdefin(e|ition)\b|"
                          r"\bwhat does .{2,60} (mean|stand for|refer to|do|cover|provide for)\b|\bmeaning of\b|"
                          r"\bwhat is meant by\b", re.I)

@@ -39,6 +39,9 @@ _ADJECTIVES = {
     "Swedish": "Sweden", "Taiwanese": "Taiwan", "Thai": "Thailand", "Timorese": "Timor-Leste",
     "Tongan": "Tonga", "Turkish": "Turkey", "Ukrainian": "Ukraine", "Vietnamese": "Vietnam",
     "US": "United States", "USA": "United States", "UK": "United Kingdom", "PH": "Philippines",
+    # A state's forces by acronym name it too: 'how many *PAF* personnel' asks for the Philippines' own.
+    "SDF": "Japan", "JSDF": "Japan", "JGSDF": "Japan", "JMSDF": "Japan", "JASDF": "Japan", "JCG": "Japan",
+    "AFP": "Philippines", "PAF": "Philippines", "PCG": "Philippines", "PN": "Philippines", "USMC": "United States",
 }
 STATES = tuple(" ".join(name.split()) for name in _STATES.split("|"))
 _NAMES = sorted({*STATES, *_ADJECTIVES}, key=len, reverse=True)  # the longest first: 'South Korea' before 'Korea'

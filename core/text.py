@@ -75,7 +75,8 @@ def numbers(text: str) -> set[str]:
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[A-Z0-9\"'(\[])")
 # Abbreviations that end in a period but do not end a sentence.
 _ABBREVIATIONS = ("U.S.", "Jr.", "Sr.", "Dr.", "Mr.", "Ms.", "No.", "St.", "Gen.", "Adm.", "Lt.", "Col.", "Sec.",
-                  "p.", "pp.", "approx.", "e.g.", "i.e.", "vs.", "Co.", "Ltd.", "Inc.", "Corp.")
+                  "p.", "pp.", "approx.", "e.g.", "i.e.", "vs.", "Co.", "Ltd.", "Inc.", "Corp.",
+                  "Ma.")  # 'Ma. Theresa Lazaro': Maria, as she writes it
 
 
 _PROTECT = [(i, re.compile(r"(?<![\w.])" + re.escape(a))) for i, a in enumerate(_ABBREVIATIONS)]

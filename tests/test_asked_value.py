@@ -28,6 +28,13 @@ from assistant.on_record import spellings
     "How many American marines joined KAMANDAG 9?",  # counted at KAMANDAG 3 and 7; 'MRF-D 25.3' is a unit
     "What time of day was the RAA signed?",  # dated by the day
     "How much was the Phase II yen loan in US dollars?",  # given in yen only; Phase I has a dollar figure
+    "How many Philippine Navy sailors took part in Sama Sama 2023?",  # only the JMSDF's 169 are counted
+    "How many sailors took part in Sama Sama 2023 altogether, all navies combined?",  # one contingent is no total
+    "Who headed Japan's team at the first Japan-US-Philippines maritime dialogue?",  # only Manila's lead is named
+    "Which hotel did Teodoro and Nakatani meet in at the 2025 Shangri-La Dialogue?",  # a city is no building
+    "Was the study funded by the Japanese government?",  # the material does not say who funded it
+    "When is the next Phase III ship due to arrive in Manila?",  # the record ends before it
+    "How did Seoul respond to the RAA entering into force?",  # met *at* the Seoul Defense Dialogue is not Seoul
 ])
 def test_a_value_the_record_does_not_give_is_refused(assistant, question):
     assert assistant.ask(question).refused
@@ -55,6 +62,11 @@ def test_a_value_the_record_does_not_give_is_refused(assistant, question):
     "How much was the Mitsubishi radar contract in US dollars?",  # USD 103.5 million
     "What was the first OSA grant worth in pesos?",  # about PHP 235 million
     "What time of year is Balikatan held?",  # a season, not a time of day
+    "How many JMSDF personnel took part in Sama Sama 2023?",  # about 169, in the clause of the count
+    "How many Japanese personnel went to the Philippines after Typhoon Haiyan?",  # 'Japan decided … 1,180 personnel'
+    "In which building did Kishida address the Philippine Congress?",  # the Batasang Pambansa
+    "Which officials swapped the diplomatic notes bringing the RAA into force?",  # 'swapped': the asker's verb
+    "How many planes flew relief for Japan after Typhoon Haiyan?",  # planes are the record's aircraft
 ])
 def test_a_value_the_record_gives_is_answered(assistant, question):
     assert not assistant.ask(question).refused

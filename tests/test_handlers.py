@@ -188,6 +188,7 @@ def test_long_list_opens_with_its_summary(assistant):
     "How many Japanese tourists visited the Philippines in 2019?",
     "What was the GDP of Vietnam in 2020?",
     "Which Japanese shipyard will build Japan's next aircraft carrier?",
+    "Which tourism fairs took place in Manila in 2019?",  # a period's list of a kind the record never has
 ])
 def test_near_misses_are_refused(assistant, question):
     assert assistant.ask(question).refused
@@ -195,7 +196,8 @@ def test_near_misses_are_refused(assistant, question):
 
 def test_answerable_questions_phrased_oddly_are_not_refused(assistant):
     for question in ("which ministers did the 2nd 2+2 in manila? names pls", "raa signed when??",
-                     "Tomomi Inada announced the Vientiane Vision, didn't she?"):
+                     "Tomomi Inada announced the Vientiane Vision, didn't she?",
+                     "what happened on the defence front between Tokyo and Manila in March 2024?"):  # 'front' lists nothing
         assert not assistant.ask(question).refused, question
 
 

@@ -25,6 +25,7 @@ HISTORY = (Turn("user", "What is the study's main argument?"),
     ("What is the most recent four-way defense ministers' meeting?", "first-latest"),
     ("List the 2025 milestones", "list"),
     ("What exercises did Japan join in 2023?", "list"),
+    ("Give me a quick recap of 2019 please", "list"),  # a recap of a period lists its events
     ("What happened between the first and the second 2+2 meeting?", "range"),
     ("Compare the first and the second 2+2.", "compare"),
     ("The RAA was signed in 1999, right?", "premise"),

@@ -18,8 +18,13 @@ _BODY = re.compile(r"\b(?:Force|Forces|Navy|Army|Guard|Corps|Ministry|Department
                    r"Electric|Industries|Shipbuilding|United|Corporation|Company)$")
 
 
+def places(text: str) -> list[str]:
+    """The places ``text`` puts something in, at or near ('at Malacanang Palace in Manila')."""
+    return [m.group(1) for m in _PLACE.finditer(text) if not _BODY.search(m.group(1))]
+
+
 def names_place(c: Candidate) -> bool:
-    return any(not _BODY.search(m.group(1)) for m in _PLACE.finditer(c.text))
+    return bool(places(c.text))
 
 
 @register_handler("where")
