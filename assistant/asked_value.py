@@ -39,13 +39,25 @@ _IN_CURRENCY = re.compile(r"\bin (?:US |American |Philippine |Japanese )?(dollar
 def unrecorded_sum(parsed: ParsedQuestion, retrieved: list[Source]) -> bool:
     """'How much money has Japan committed to the Luzon Economic Corridor?', 'What did the Haiyan relief
     deployment cost?' when no sentence of the best items states a sum of money about what the question
-    names; asked in a currency ('in US dollars'), a sum in that currency: the record does not convert."""
+    names; asked in a currency ('in US dollars'), a sum in that currency: the record does not convert; asked
+    for one ('each', 'on its own'), a sum for one."""
     text = asking(parsed.text)
     if parsed.answer_type not in ("how-many", "fact") or not _MONEY_ASKED.search(text):
         return False
     currency = _IN_CURRENCY.search(text)
     amount = _CURRENCIES[currency.group(1).lower().rstrip("s")] if currency else _AMOUNT
-    return not stated(retrieved, spellings(text), all, lambda one: bool(amount.search(one)), occasion=parsed)
+    per_one = bool(_PER_ONE_ASKED.search(text))
+    return not stated(retrieved, spellings(text), all,
+                      lambda one: bool(amount.search(one)) and (not per_one or bool(_PER_ONE.search(one))), occasion=parsed)
+
+
+# The price of one ('how much does *one* … cost', 'the radar *on its own*'): a total for several, or for a
+# package it is part of, does not give it.
+_PER_THING = r"per (?:unit|ship|vessel|boat|aircraft|plane|radar|piece)"
+_PER_ONE_ASKED = re.compile(rf"\bhow much (?:does|did|do|would|will) (?:one|a single|each)\b|"
+                            rf"\b(?:price|cost) of (?:one|a single|each|an?)\b|\beach\b|\bapiece\b|\b{_PER_THING}\b|"
+                            r"\bunit (?:price|cost)\b|\bon (?:its|their) own\b|\balone\b", re.I)
+_PER_ONE = re.compile(rf"\b(?:each|apiece|{_PER_THING}|unit (?:price|cost)|a piece)\b", re.I)
 
 
 # How long something lasted — not the time between two events (``handlers.duration`` computes that from

@@ -35,6 +35,7 @@ from assistant.on_record import spellings
     "Was the study funded by the Japanese government?",  # the material does not say who funded it
     "When is the next Phase III ship due to arrive in Manila?",  # the record ends before it
     "How did Seoul respond to the RAA entering into force?",  # met *at* the Seoul Defense Dialogue is not Seoul
+    "How much does one 97-metre MRRV cost?",  # the loans are given for five or ten ships, not for one
 ])
 def test_a_value_the_record_does_not_give_is_refused(assistant, question):
     assert assistant.ask(question).refused
