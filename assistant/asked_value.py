@@ -1,8 +1,9 @@
 """Is the value a question asks for stated about its subject? The thing being on record is not its every
-figure being on record: a meeting is recorded without its length, a loan without its size, a vote
-without its tally, a ship without its captain. Each check reads the question for the kind of value it
-asks (a sum of money, a count, a duration, a vote tally, the holder of a role) and looks among the best
-items for a sentence that states one of that kind about what the question names (``on_record.stated``)."""
+figure being on record: a meeting is recorded without its length or its building, a loan without its size
+or rate, a vote without its tally, a ship without its captain, a policy without a poll. Each check reads
+the question for the kind of value it asks (a sum of money, a count, a duration, a vote tally, the holder of
+a role, a building, a percentage, a public's opinion) and looks among the best items for a sentence that
+states one of that kind about what the question names (``on_record.stated``)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from assistant.parse import EVENT_KINDS, ParsedQuestion, interval_ends
 from core.countries import demonyms, states_named
 from core.dates import MONTH_PATTERN
 from core.model import Source
-from core.text import NUMBER_WORDS, STOPWORDS, stem, tokens
+from core.text import NUMBER_WORDS, STOPWORDS, sentences, stem, tokens
 from index.lexical import item_words
 
 _MONTH = rf"(?:{MONTH_PATTERN})"
@@ -115,6 +116,10 @@ _TALLY = re.compile(rf"\b\d{{1,3}}\s*(?:-|–|to)\s*\d{{1,3}}\b(?!\s*(?:{_MONTH}
                     r"\b\d[\d,]*\s+(?:votes?|seats?|in favou?r|against)\b|\bunanimous\w*")
 
 
+_SEATS_ASKED = re.compile(r"\bseats?\b", re.I)
+_SEATS = re.compile(r"\b\d[\d,]*\s+(?:of (?:the |its )?\d[\d,]*\s+)?seats?\b", re.I)
+
+
 def unrecorded_tally(parsed: ParsedQuestion, retrieved: list[Source]) -> bool:
     """'What was the vote count in the House of Representatives on the RAA?' when no sentence of the best
     items gives a tally ('19-0', '237 votes', 'unanimously') about what the question names: the record
@@ -122,7 +127,8 @@ def unrecorded_tally(parsed: ParsedQuestion, retrieved: list[Source]) -> bool:
     text = asking(parsed.text)
     if not _TALLY_ASKED.search(text):
         return False
-    return not stated(retrieved, spellings(text), all, lambda one: bool(_TALLY.search(one)), occasion=parsed)
+    tally = _SEATS if _SEATS_ASKED.search(text) else _TALLY  # seats won are not votes cast ('291 votes')
+    return not stated(retrieved, spellings(text), all, lambda one: bool(tally.search(one)), occasion=parsed)
 
 
 # How many of a thing. Occurrences are counted from the dated events themselves ('how many 2+2 meetings',
@@ -312,3 +318,34 @@ def unrecorded_building(parsed: ParsedQuestion, retrieved: list[Source]) -> bool
     return not stated(retrieved, _names_used(text, _used(retrieved)), all,
                       lambda one: any(_BUILDING.search(p) and p.lower() not in asked for p in places(one)),
                       occasion=parsed)
+
+
+# A percentage or rate: 'what tariff rate', 'as a share of GDP', 'what percentage'.
+_RATE_ASKED = re.compile(r"\bwhat (?:[\w-]+ ){0,3}?(?:rate|percentage)\b|\b(?:how many|what) per ?cent\b|"
+                         r"\bas a (?:share|percentage|proportion) of\b|\b(?:rate|percentage) of\b", re.I)
+_PERCENT = re.compile(r"\b\d+(?:\.\d+)?\s*(?:%|per ?cent)", re.I)
+
+
+def unrecorded_rate(parsed: ParsedQuestion, retrieved: list[Source]) -> bool:
+    """'What US tariff rate did Ishiba and Marcos discuss?' when no sentence of the best items states a
+    percentage about what the question names."""
+    text = asking(parsed.text)
+    if not _RATE_ASKED.search(text):
+        return False
+    return not stated(retrieved, _names_used(text, _used(retrieved)), all, lambda one: bool(_PERCENT.search(one)),
+                      occasion=parsed)
+
+
+# What a public thinks: 'how popular is the RAA with Filipinos', 'do Japanese voters support …'.
+_OPINION_ASKED = re.compile(r"\b(?:popular(?:ity)?|unpopular|polls?|polling|polled|surveys?|surveyed|public opinion|"
+                            r"approval ratings?|(?:public|voters|people|citizens|Filipinos|Japanese)\s+(?:support|back|"
+                            r"favou?r|oppose|approve|think|feel))\b", re.I)
+_OPINION_STATED = re.compile(r"\b(?:polls?|polling|surveys?|surveyed|per ?cent|respondents)\b|%", re.I)
+
+
+def unrecorded_opinion(parsed: ParsedQuestion, retrieved: list[Source]) -> bool:
+    """'Do Japanese voters support defending the Philippines?' when none of the best items reports a poll or
+    survey: a public's view is on record only as measured."""
+    if not _OPINION_ASKED.search(asking(parsed.text)):
+        return False
+    return not any(_OPINION_STATED.search(one) for s in retrieved[:STATEMENT_ITEMS] for one in sentences(s.text))

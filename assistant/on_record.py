@@ -223,7 +223,7 @@ def stated(retrieved: list[Source], names: list[list[frozenset[str]]], naming: C
             continue
         item = item_words(s.title, s.text, s.actors)
         for one in ((s.title,) if title else ()) + tuple(sentences(s.text)):
-            if occasion and s.kind != "event" and not _of_years(one, occasion):
+            if occasion and s.kind != "event" and not (_of_years(one, occasion) and _of_editions(one, occasion)):
                 continue
             where = item if s.kind == "event" else item_words("", one, [])
             if states(one) and naming(named_in(n, where) for n in names):
@@ -235,13 +235,18 @@ def of_occasion(source: Source, parsed: ParsedQuestion) -> bool:
     """``source`` may be about the occasion the question asks about: an event of another year than the one
     asked ('at Second Thomas Shoal *in June 2024*'), or of another edition of a series it names ('*KAMANDAG 9*'
     is not KAMANDAG 3), is not. A chapter passage covers many occasions: ``stated`` asks its sentences for
-    the year."""
+    the year and the edition."""
     if source.kind != "event" or not source.date:
         return True
     if not _of_years(source.date[:4], parsed):
         return False
-    text = f"{source.title} {source.text}"
-    return all(re.search(rf"{re.escape(name)}[\s-]*{edition}\b", text, re.I) or edition == source.date[:4]
+    return _of_editions(f"{source.title} {source.text}", parsed, source.date[:4])
+
+
+def _of_editions(text: str, parsed: ParsedQuestion, year: str = "") -> bool:
+    """``text`` names each series the question names with its edition ('KAMANDAG 9'), or with its ``year``,
+    or does not name that series."""
+    return all(re.search(rf"{re.escape(name)}[\s-]*{edition}\b", text, re.I) or edition == year
                for name, series, edition in _editions(asking(parsed.text)) if series <= set(tokens(text)))
 
 

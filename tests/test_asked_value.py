@@ -36,6 +36,10 @@ from assistant.on_record import spellings
     "When is the next Phase III ship due to arrive in Manila?",  # the record ends before it
     "How did Seoul respond to the RAA entering into force?",  # met *at* the Seoul Defense Dialogue is not Seoul
     "How much does one 97-metre MRRV cost?",  # the loans are given for five or ten ships, not for one
+    "How many JGSDF members took part in KAMANDAG 9?",  # the chapter counts them at KAMANDAG 7, not 9
+    "How many seats did the LDP hold after the October 2024 general election?",  # votes for PM are no seats
+    "What interest rate did Japan charge on the MRT-3 rehabilitation loan?",  # no percentage is given
+    "Is the Reciprocal Access Agreement popular in Japan?",  # no poll or survey is reported
 ])
 def test_a_value_the_record_does_not_give_is_refused(assistant, question):
     assert assistant.ask(question).refused
@@ -68,6 +72,8 @@ def test_a_value_the_record_does_not_give_is_refused(assistant, question):
     "In which building did Kishida address the Philippine Congress?",  # the Batasang Pambansa
     "Which officials swapped the diplomatic notes bringing the RAA into force?",  # 'swapped': the asker's verb
     "How many planes flew relief for Japan after Typhoon Haiyan?",  # planes are the record's aircraft
+    "How many JGSDF members joined KAMANDAG 7?",  # 50, in the sentence about that edition
+    "What defense spending target as a share of GDP did Japan set in December 2022?",  # 2% of GDP
 ])
 def test_a_value_the_record_gives_is_answered(assistant, question):
     assert not assistant.ask(question).refused
