@@ -349,3 +349,27 @@ def unrecorded_opinion(parsed: ParsedQuestion, retrieved: list[Source]) -> bool:
     if not _OPINION_ASKED.search(asking(parsed.text)):
         return False
     return not any(_OPINION_STATED.search(one) for s in retrieved[:STATEMENT_ITEMS] for one in sentences(s.text))
+
+
+# What a state or force has, as against what took part in an event: 'how many ships does the China Coast
+# Guard *operate*', 'how many US troops *are stationed* in Japan', 'the *size of* the PCG's *fleet*'. The
+# record counts what took part in its events; a holding is stated only as one ('operates 25 vessels', not
+# 'had supplied 12 ships').
+_HOLDING_ASKED = re.compile(
+    r"\bhow many\b[^?]*\b(?:does|do)\b[^?]*\b(?:have|own|operate|field|maintain|employ|possess|run|keep)\b|"
+    r"\bhow many\b[^?]*\b(?:are|is)\s+(?:currently\s+|now\s+|permanently\s+)?(?:stationed|based|garrisoned|in service|"
+    r"on active duty)\b|\b(?:size|strength) of (?:the )?(?:[\w'-]+ ){0,4}?(?:fleet|navy|army|military|inventory)\b", re.I)
+_HOLDING = re.compile(r"\b(?:(?:has|have|had)(?!\s+\w+(?:ed|en)\b)|operates?|operated|owns?|owned|fields?|fielded|maintains?|"
+                      r"employs?|possess\w*)\b"
+                      r"[^.;]{0,40}?\b(?!(?:19|20)\d\d\b)\d[\d,]*\s+[a-z]|\bfleet of\s+(?:about\s+|some\s+|more than\s+|over\s+)?\d|"
+                      r"\b\d[\d,]*-(?:strong|ship|vessel)\b|\bstrength of\b", re.I)
+
+
+def unrecorded_holding(parsed: ParsedQuestion, retrieved: list[Source]) -> bool:
+    """'How many ships does the China Coast Guard operate in total?' when no sentence of the best items states
+    what the thing named has ('operates …', 'a fleet of …'): counts of what took part in an event do not."""
+    text = asking(parsed.text)
+    if not _HOLDING_ASKED.search(text):
+        return False
+    return not stated(retrieved, _names_used(text, _used(retrieved)), all, lambda one: bool(_HOLDING.search(one)),
+                      occasion=parsed)

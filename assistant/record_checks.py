@@ -6,13 +6,14 @@ the best items (``BEST_ITEMS_CHECKS``) or, for what only the record as a whole c
 from __future__ import annotations
 
 from assistant.asked_value import (unrecorded_building, unrecorded_clock_time, unrecorded_count, unrecorded_duration,
-                                   unrecorded_opinion, unrecorded_rate, unrecorded_role_holder, unrecorded_sum,
-                                   unrecorded_tally)
+                                   unrecorded_holding, unrecorded_opinion, unrecorded_rate, unrecorded_role_holder,
+                                   unrecorded_sum, unrecorded_tally)
 from assistant.on_record import (unrecorded_biography, unrecorded_editions, unrecorded_neighbour, unrecorded_ordinal,
                                  unrecorded_other_state, unrecorded_outcome, unrecorded_pairs, unrecorded_statement)
 
 # What a specific thing the question names (on_record) or the value it asks for (asked_value) needs.
 BEST_ITEMS_CHECKS = (unrecorded_statement, unrecorded_editions, unrecorded_pairs, unrecorded_outcome,
                      unrecorded_biography, unrecorded_sum, unrecorded_count, unrecorded_duration, unrecorded_clock_time,
-                     unrecorded_tally, unrecorded_role_holder, unrecorded_building, unrecorded_rate, unrecorded_opinion)
+                     unrecorded_tally, unrecorded_role_holder, unrecorded_building, unrecorded_rate, unrecorded_opinion,
+                     unrecorded_holding)
 WHOLE_RECORD_CHECKS = (unrecorded_ordinal, unrecorded_other_state, unrecorded_neighbour)

@@ -40,6 +40,7 @@ from assistant.on_record import spellings
     "How many seats did the LDP hold after the October 2024 general election?",  # votes for PM are no seats
     "What interest rate did Japan charge on the MRT-3 rehabilitation loan?",  # no percentage is given
     "Is the Reciprocal Access Agreement popular in Japan?",  # no poll or survey is reported
+    "How many patrol ships does the Philippine Coast Guard operate?",  # ships delivered are no fleet's size
 ])
 def test_a_value_the_record_does_not_give_is_refused(assistant, question):
     assert assistant.ask(question).refused
