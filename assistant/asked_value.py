@@ -49,7 +49,8 @@ def unrecorded_sum(parsed: ParsedQuestion, retrieved: list[Source]) -> bool:
     amount = _CURRENCIES[currency.group(1).lower().rstrip("s")] if currency else _AMOUNT
     per_one = bool(_PER_ONE_ASKED.search(text))
     return not stated(retrieved, spellings(text), all,
-                      lambda one: bool(amount.search(one)) and (not per_one or bool(_PER_ONE.search(one))), occasion=parsed)
+                      lambda one: bool(amount.search(one)) and (not per_one or bool(_PER_ONE.search(one))),
+                      occasion=parsed)
 
 
 # The price of one ('how much does *one* … cost', 'the radar *on its own*'): a total for several, or for a
@@ -358,11 +359,13 @@ def unrecorded_opinion(parsed: ParsedQuestion, retrieved: list[Source]) -> bool:
 _HOLDING_ASKED = re.compile(
     r"\bhow many\b[^?]*\b(?:does|do)\b[^?]*\b(?:have|own|operate|field|maintain|employ|possess|run|keep)\b|"
     r"\bhow many\b[^?]*\b(?:are|is)\s+(?:currently\s+|now\s+|permanently\s+)?(?:stationed|based|garrisoned|in service|"
-    r"on active duty)\b|\b(?:size|strength) of (?:the )?(?:[\w'-]+ ){0,4}?(?:fleet|navy|army|military|inventory)\b", re.I)
-_HOLDING = re.compile(r"\b(?:(?:has|have|had)(?!\s+\w+(?:ed|en)\b)|operates?|operated|owns?|owned|fields?|fielded|maintains?|"
-                      r"employs?|possess\w*)\b"
-                      r"[^.;]{0,40}?\b(?!(?:19|20)\d\d\b)\d[\d,]*\s+[a-z]|\bfleet of\s+(?:about\s+|some\s+|more than\s+|over\s+)?\d|"
-                      r"\b\d[\d,]*-(?:strong|ship|vessel)\b|\bstrength of\b", re.I)
+    r"on active duty)\b|"
+    r"\b(?:size|strength) of (?:the )?(?:[\w'-]+ ){0,4}?(?:fleet|navy|army|military|inventory)\b", re.I)
+_HOLDING = re.compile(
+    r"\b(?:(?:has|have|had)(?!\s+\w+(?:ed|en)\b)|operates?|operated|owns?|owned|fields?|fielded|maintains?|"
+    r"employs?|possess\w*)\b[^.;]{0,40}?\b(?!(?:19|20)\d\d\b)\d[\d,]*\s+[a-z]|"
+    r"\bfleet of\s+(?:about\s+|some\s+|more than\s+|over\s+)?\d|\b\d[\d,]*-(?:strong|ship|vessel)\b|\bstrength of\b",
+    re.I)
 
 
 def unrecorded_holding(parsed: ParsedQuestion, retrieved: list[Source]) -> bool:

@@ -22,9 +22,10 @@ evidence, not by a similarity threshold fitted to a question list.
   unit if asked for one), a count ('how many helicopters', 'how many *US* Marines': that side's own; 'all
   countries combined': not one contingent's), how long something lasted, a time of day, a vote's tally or
   seats, who held a role ('who captained …', for the side asked), a building, a percentage, a public's
-  opinion (a poll), what a force has ('how many ships does … operate') — is on record only where a sentence states one of that kind about what the question
-  names, of the occasion it asks about: an event, or a chapter's sentence, of another year or another
-  edition ('KAMANDAG 9') does not state it (``assistant.asked_value``).
+  opinion (a poll), what a force has ('how many ships does … operate') — is on record only where a
+  sentence states one of that kind about what the question names, of the occasion it asks about: an
+  event, or a chapter's sentence, of another year or another edition ('KAMANDAG 9') does not state it
+  (``assistant.asked_value``).
 - Everyday words are read as the record's ('choppers', 'GIs'), figures with units and codes as written
   there ('97m', 'TC90s'), and 'how big' asks for a size, which is not content.
 - A person's schooling, family, birth or earlier career is on record only where a sentence gives it.
