@@ -194,11 +194,18 @@ def unrecorded_outcome(parsed: ParsedQuestion, retrieved: list[Source]) -> bool:
     when no retrieved sentence names that contest (its names) with an outcome: the record mentions
     elections that changed leaders without reporting every result."""
     text = asking(parsed.text)
-    if not (_OUTCOME.search(text) and _CONTEST.search(text)):
+    if not (_OUTCOME.search(text) and (contest := _CONTEST.search(text))):
         return False
-    names = spellings(text)
+    names = spellings(text) + [[frozenset([w])] for w in _contest_kind(text[:contest.start()])]
     return not any(_OUTCOME.search(one) and _CONTEST.search(one) and all(named_in(n, set(tokens(one))) for n in names)
                    for s in retrieved for one in sentences(s.text))
+
+
+def _contest_kind(before: str) -> list[str]:
+    """The words just before a contest that say which it is ('the *upper house* election', 'the *Senate*
+    race'): a result of the lower house's vote is not one of the upper house's."""
+    words = [w for w in tokens(" ".join(before.split()[-2:])) if w not in HOSTS and not w.isdigit()]
+    return [w for w in words if w not in GENERIC]
 
 
 def _editions(text: str) -> list[tuple[str, frozenset[str], str]]:

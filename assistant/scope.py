@@ -100,7 +100,8 @@ _DETERMINERS = frozenset("the a an its their his her this that these those".spli
 _ORDINAL_TOKEN = re.compile(r"^\d+(?:st|nd|rd|th)$")
 # 'will', 'going to' before a verb (not 'going to Manila', 'going to the Philippines'), 'is due to'
 _FUTURE = re.compile(r"\b(?:[Ww]ill|[Ww]on't)\b(?! of\b)|\bgoing to (?!(?:the|a|an|his|her|their|its)\b)[a-z]|"
-                     r"\b(?:is|are)\b[^?.,;]*\b(?:due|scheduled|slated) to (?!the\b|an?\b)[a-z]")  # 'is … due to arrive'
+                     r"\b(?:is|are)\b[^?.,;]*\b(?:due|scheduled|slated) to (?!the\b|an?\b)[a-z]|"  # 'is … due to arrive'
+                     r"\b[Ww]hen (?:is|are) the next\b")
 _CONDITION = re.compile(r"\b(?:once|if|assuming|after)\b", re.I)
 
 

@@ -325,6 +325,8 @@ def test_an_attribute_the_record_never_gives_is_refused(assistant, question):
     "Was the study peer reviewed?",  # how the study is reviewed, which the material never says
     "How much money did Japan give Vietnam for patrol vessels?",  # Vietnam's sentence gives no sum; others do
     "When and where was the Doshin-Bayanihan exercise held before the 5-25 edition?",  # the record has only 5-25
+    "Who won Japan's 2025 upper house election?",  # the record has the lower house's vote for prime minister
+    "When is the next Japan-Philippines 2+2?",  # after the record
 ])
 def test_unrecorded_statements_and_the_future_are_refused(assistant, question):
     assert assistant.ask(question).refused
@@ -336,6 +338,7 @@ def test_unrecorded_statements_and_the_future_are_refused(assistant, question):
     "What did Japan and Vietnam agree in January 2017?",  # Japan would provide Vietnam with patrol vessels
     "What does the author argue about the relationship?",  # the author's argument is the study's
     "How many lower-house votes did Ishiba get when he was elected PM?",  # a result the record gives
+    "Who won the LDP leadership run-off in September 2024?",  # Ishiba, against Takaichi
     "Didn't Kishida say at Shangri-La in 2022 that 'Taiwan today may be Japan tomorrow'?",  # the quote is the claim
     "Once the Phase III ships arrive, how many MRRVs will the PCG have?",  # a sum over what is recorded
     "What does the study expect the relationship will become?",  # the study's own view of the future
