@@ -42,8 +42,9 @@ _PRONOUN = re.compile(r"^(?:He|She|They|His|Her|Their|The (?:minister|ministry|s
 STATEMENT_ITEMS = 6  # the items an answer draws on (compose takes its support from the top six)
 _LISTED = 3  # a list: three or more states named together
 _CACHED = 1 << 14  # sentences remembered split and read: the corpus has a few thousand
-# A named series with its edition: 'Sama Sama 2024', 'KAMANDAG 8', 'Doshin-Bayanihan 5-25'.
-_EDITION = re.compile(r"\b((?:[A-Z][\w-]*\s+){0,2}[A-Z][\w-]*)\s+((?:19|20)\d\d|\d{1,2}(?:-\d\d)?)(?![\d.,%+-])")
+# A named series with its edition: 'Sama Sama 2024', 'KAMANDAG 8', 'Doshin-Bayanihan 5-25' (not a figure with
+# its unit: 'the Japan-built 44m boats').
+_EDITION = re.compile(r"\b((?:[A-Z][\w-]*\s+){0,2}[A-Z][\w-]*)\s+((?:19|20)\d\d|\d{1,2}(?:-\d\d)?)(?![\w.,%+-])")
 _COUNTRY = r"([A-Z][a-z]+)"
 _PAIR = re.compile(rf"\bJapan(?:ese)?(?:\s*[-–]\s*|\s+and\s+){_COUNTRY}\b(?!')|"
                    rf"\bJapan's\s+(?P<thing>(?:[\w+-]+\s+){{1,3}}?)with\s+(?:the\s+)?{_COUNTRY}\b|"  # "Japan's RAA with Australia"
@@ -213,7 +214,8 @@ def _editions(text: str) -> list[tuple[str, frozenset[str], str]]:
     'Phase 2' or 'FY2024' are not series."""
     out = []
     for name, edition in _EDITION.findall(text):
-        words = frozenset(w for w in tokens(name) if w not in GENERIC and w not in MONTH_WORDS and w not in _NOT_SERIES)
+        words = frozenset(w for w in tokens(name) if w not in GENERIC and w not in _NOT_SERIES
+                          and not all(part in MONTH_WORDS for part in w.split("-")))  # 'March-April 2019'
         if words:
             out.append((name.split()[-1], words, edition))  # the word before the number names the series
     return out

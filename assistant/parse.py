@@ -36,12 +36,13 @@ _SPAN = re.compile(r"\bbetween\s+(?!japan\b|the philippines\b|tokyo\b|manila\b)(
                    r"|\b(after|since|following)\s+(.{3,80}?)\s+(?:and\s+)?(?:before|until|up to)\s+(.{3,80}?)\s*(?:[?.;]|$)",
                    re.I)
 # Kinds of timeline event: a question asking for several of them is answered from the timeline.
-EVENT_KINDS = ("exercises|drills|meetings|summits|visits|talks|agreements|deals|pacts|transfers|deliveries|incidents|"
-               "equipment|capacity[- ]building|"
-               "clashes|confrontations|events|milestones|developments|steps|port calls|trainings|seminars|"
-               "dialogues|statements|projects|loans|grants|packages|activities|sails|patrols|exchanges|handovers")
-_LIST = re.compile(rf"^\s*(list|name|enumerate|give me (?:a|the) list|show me)\b|\bwhat (?:else )?happened\b|"
-                   rf"\bwhat (?:else )?(?:took place|occurred)\b|\btimeline of\b|\ball (?:the )?(?:\w+ )?(?:{EVENT_KINDS})\b|"
+EVENT_KINDS = ("exercises|drills|meetings|summits|visits|talks|agreements|deals|pacts|transfers|deliveries|"
+               "incidents|equipment|capacity[- ]building|contacts|clashes|confrontations|events|milestones|"
+               "developments|steps|port calls|trainings|seminars|dialogues|statements|projects|loans|grants|"
+               "packages|activities|sails|patrols|exchanges|handovers")
+_LIST = re.compile(rf"^\s*(list|name|enumerate|give me (?:a|the) list|show me)\b|\btimeline of\b|"
+                   rf"\bwhat(?:\s+[\w-]+){{0,3}}?\s+(?:happened|took place|occurred)\b|"
+                   rf"\ball (?:the )?(?:\w+ )?(?:{EVENT_KINDS})\b|"
                    rf"\b(?:what|which)\s+(?:(?:were|are|have been|was)\s+)?(?:all\s+)?(?:the\s+)?(?:[\w+-]+\s+){{0,3}}?"
                    rf"(?:{EVENT_KINDS})\b|\b(?:rundown|run-down|recap|round-?up) of\b", re.I)
 _HOW_MANY = re.compile(r"\bhow (many|much|large|big|long)\b|\b(what|which) (number|amount|total|sum|value|size|"
@@ -234,8 +235,7 @@ QUESTION_VOCABULARY = frozenset(tokens(
     "sparked drove drive drives motivate motivated reason reasons background kind type way thing things anything something major key "
     "important get got give given involve involved record time year years date day month "
     "argument arguments core central thesis claim claims conclude concludes conclusion main view views "
-    "jan feb mar apr jun jul aug sep sept oct nov dec",
-    keep_stopwords=True))
+    "jan feb mar apr jun jul aug sep sept oct nov dec", keep_stopwords=True))
 # Verbs as written, not stemmed ('what call *sign*': a noun), which end the noun phrase a question asks for.
 VERB_WORDS = frozenset("take took taken join joined joins live lived lives go went come came make made get got "
                        "build built send sent signed hold held happen happened become became serve served sat sit "

@@ -26,6 +26,8 @@ HISTORY = (Turn("user", "What is the study's main argument?"),
     ("List the 2025 milestones", "list"),
     ("What exercises did Japan join in 2023?", "list"),
     ("Give me a quick recap of 2019 please", "list"),  # a recap of a period lists its events
+    ("What defence-related things happened in May 2016?", "list"),  # 'what … happened', with words between
+    ("Which defense contacts did Tokyo and Manila have in 2021?", "list"),
     ("What happened between the first and the second 2+2 meeting?", "range"),
     ("Compare the first and the second 2+2.", "compare"),
     ("The RAA was signed in 1999, right?", "premise"),
