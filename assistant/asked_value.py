@@ -167,7 +167,8 @@ def unrecorded_count(parsed: ParsedQuestion, retrieved: list[Source]) -> bool:
     used = _used(retrieved)
     if not alike & used:
         return False
-    members = re.compile(rf"\b{COUNT_NUMBER}\s+(?:members|personnel|people|staff)\s+of\b[^.;]*?\b{re.escape(noun)}", re.I)
+    members = re.compile(rf"\b{COUNT_NUMBER}\s+(?:members|personnel|people|staff)\s+of\b[^.;]*?\b{re.escape(noun)}",
+                         re.I)
     if sides := _sides_asked(text, noun):
         answers = lambda one: _counts_side(one, alike, sides) or bool(members.search(one))  # noqa: E731
     elif _ALL_ASKED.search(_count_asked(text, noun)):

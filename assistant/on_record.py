@@ -46,14 +46,15 @@ _CACHED = 1 << 14  # sentences remembered split and read: the corpus has a few t
 # its unit: 'the Japan-built 44m boats').
 _EDITION = re.compile(r"\b((?:[A-Z][\w-]*\s+){0,2}[A-Z][\w-]*)\s+((?:19|20)\d\d|\d{1,2}(?:-\d\d)?)(?![\w.,%+-])")
 _COUNTRY = r"([A-Z][a-z]+)"
+# Japan and another state as a pair: 'Japan-Indonesia', 'Japan and Vietnam', "Japan's RAA with Australia".
 _PAIR = re.compile(rf"\bJapan(?:ese)?(?:\s*[-–]\s*|\s+and\s+){_COUNTRY}\b(?!')|"
-                   rf"\bJapan's\s+(?P<thing>(?:[\w+-]+\s+){{1,3}}?)with\s+(?:the\s+)?{_COUNTRY}\b|"  # "Japan's RAA with Australia"
+                   rf"\bJapan's\s+(?P<thing>(?:[\w+-]+\s+){{1,3}}?)with\s+(?:the\s+)?{_COUNTRY}\b|"
                    rf"\b{_COUNTRY}(?:\s*[-–]\s*|\s+and\s+)Japan\b(?!')")
 # The study as a publication: who made it (its author, publisher, funder), how long it is and how it is
 # catalogued or reviewed. The material answers these only where it states them ('written by …', '212 pages').
 _MAKERS_ASKED = re.compile(r"\b(?:who|which)\b[^?]*\b(?:author|authors|wrote|written|writer|publish\w*|fund\w*)\b|"
-                           r"^\s*(?:was|were|is|did)\b[^?]*\b(?:written|authored|published|funded|sponsored|commissioned|"
-                           r"paid for)\s+by\b", re.I)  # 'Was the research funded by the Japanese government?'
+                           r"^\s*(?:was|were|is|did)\b[^?]*\b(?:written|authored|published|funded|sponsored|"
+                           r"commissioned|paid for)\s+by\b", re.I)  # 'Was the research funded by Tokyo?'
 _MAKERS_NAMED = re.compile(r"\b(?:written|authored|published|funded|edited) by [A-Z]")
 _LENGTH_ASKED = re.compile(r"\bhow many (?:pages|words)\b|\bhow long is (?:the|this) (?:study|report|paper)\b|"
                            r"\b(?:page|word) count\b", re.I)
@@ -184,7 +185,7 @@ def unrecorded_pairs(parsed: ParsedQuestion, retrieved: list[Source]) -> list[st
             continue  # the Philippines, China, 'The': the study's own sides or no name at all
         named = re.compile(rf"(?<!\bafter )(?<!\bbefore )(?<!\bthan )(?<!\blike )(?<!\bbesides )"
                            rf"(?<!\bafter those with )(?<!\bafter the ones with )\b{re.escape(other)}\b")
-        if not any(SIDES[0] & set(tokens(one)) and named.search(one) and all(named_in(n, set(tokens(one))) for n in thing)
+        if not any(SIDES[0] & set(tokens(one)) and named.search(one) and all(named_in(n, word_set(one)) for n in thing)
                    for s in retrieved for one in (s.title, *sentences(s.text))):
             missing.append(other)
     return missing

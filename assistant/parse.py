@@ -80,7 +80,8 @@ _ARGUMENT = re.compile(r"\b(study|author|authors|report|thesis|paper)\b.*\b(argu
                        r"contribution|describe|describes|characteri[sz]e|characteri[sz]es|call|calls|mean|means)\b|"
                        r"\b(argue|argues|argument|conclude|concludes|conclusion|policy implications?|recommend\w*|"
                        r"quasi-alliance|quasi alliance|prospects?|outlook)\b", re.I)
-ABOUT_STUDY = re.compile(r"\b(the|this) (study|report|author|authors|paper|thesis|research)\b|\bstudy'?s\b|\bthe author'?s\b", re.I)
+ABOUT_STUDY = re.compile(r"\b(the|this) (study|report|author|authors|paper|thesis|research)\b|\bstudy'?s\b|"
+                         r"\bthe author'?s\b", re.I)
 _DEFINITION = re.compile(r"^\s*(what|who)(?: (is|are|was|were)|'s) (?:the |an? )?[\w\s'+().-]{1,60}\?*\s*$|\bdefin(e|ition)\b|"
                          r"\bwhat does .{2,60} (mean|stand for|refer to|do|cover|provide for)\b|\bmeaning of\b|"
                          r"\bwhat is meant by\b", re.I)
@@ -90,8 +91,7 @@ _DEFINITION = re.compile(r"^\s*(what|who)(?: (is|are|was|were)|'s) (?:the |an? )
 _CONNECTIVE = re.compile(r"^\s*(and|also|what about|how about|then|so|but|plus|same for|and what about|ok(?:ay)?,?\s+and)\b", re.I)
 _BACK_REFERENCE = re.compile(r"\b(it|its|they|them|their|theirs|this|that|these|those|he|she|him|her|his|there|"
                              r"the same|the other|the others|one|ones|former|latter)\b", re.I)
-# The sides of the study's story, each named in several ways: its two countries and the two powers
-# around them.
+# The sides of the study's story, each named in several ways: its two countries and the two powers around them.
 SIDES = (frozenset(tokens("Japan Japanese Tokyo")), frozenset(tokens("Philippines Philippine Filipino Manila PH")),
          frozenset(tokens("China Chinese Beijing PRC")),
          frozenset(tokens("United States US America American Washington")))

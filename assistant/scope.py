@@ -98,9 +98,10 @@ _FOCUS_WORDS = 3  # a focus is a short noun phrase: 'unit price', 'Japanese ship
 _NUMBER_WORDS = frozenset(tokens(" ".join((*NUMBER_WORDS, "dozen")), keep_stopwords=True))  # stemmed, as focus words are
 _DETERMINERS = frozenset("the a an its their his her this that these those".split())
 _ORDINAL_TOKEN = re.compile(r"^\d+(?:st|nd|rd|th)$")
-# 'will', 'going to' before a verb (not 'going to Manila', 'going to the Philippines'), 'is due to'
+# 'will', 'going to' before a verb (not 'going to Manila', 'going to the Philippines'), 'is … due to arrive',
+# 'when is the next …'
 _FUTURE = re.compile(r"\b(?:[Ww]ill|[Ww]on't)\b(?! of\b)|\bgoing to (?!(?:the|a|an|his|her|their|its)\b)[a-z]|"
-                     r"\b(?:is|are)\b[^?.,;]*\b(?:due|scheduled|slated) to (?!the\b|an?\b)[a-z]|"  # 'is … due to arrive'
+                     r"\b(?:is|are)\b[^?.,;]*\b(?:due|scheduled|slated) to (?!the\b|an?\b)[a-z]|"
                      r"\b[Ww]hen (?:is|are) the next\b")
 _CONDITION = re.compile(r"\b(?:once|if|assuming|after)\b", re.I)
 
@@ -214,13 +215,13 @@ class Scope:
                 floor: float) -> bool:
         """A list over a period is answered from the timeline's events in it, whatever words retrieval
         matched, unless it names something the corpus never mentions or lists a kind of thing it never
-        mentions ('which *elections* …'; not 'what happened on the defence *front* in 2025'). A question about the study's own
-        argument is inside unless it names something the corpus never mentions or asks what the
-        material does not record about the study as a publication (its makers, its length): its other
-        words, the thing it asks for among them, are the asker's paraphrase of the study's concepts, so
-        neither a similarity floor nor the asked-for check applies to it (each refused answerable
-        questions of unseen writers: the floor 2 on test, the asked-for check 4 and 3 on the holdouts). Any other question must be supported
-        by its best evidence (:meth:`outside`)."""
+        mentions ('which *elections* …'; not 'what happened on the defence *front* in 2025'). A question
+        about the study's own argument is inside unless it names something the corpus never mentions or asks
+        what the material does not record about the study as a publication (its makers, its length): its
+        other words, the thing it asks for among them, are the asker's paraphrase of the study's concepts,
+        so neither a similarity floor nor the asked-for check applies to it (each refused answerable
+        questions of unseen writers: the floor 2 on test, the asked-for check 4 and 3 on the holdouts). Any
+        other question must be supported by its best evidence (:meth:`outside`)."""
         if parsed.answer_type in ("list", "range") and (filters.has_time or parsed.answer_type == "range"):
             return bool(self.unknown_names(parsed) or set(self.unknown_words(parsed)) & set(self.asked_for(parsed)))
         if ABOUT_STUDY.search(parsed.text):  # the study's own argument, asked in the asker's words

@@ -197,8 +197,9 @@ def test_near_misses_are_refused(assistant, question):
 def test_answerable_questions_phrased_oddly_are_not_refused(assistant):
     for question in ("which ministers did the 2nd 2+2 in manila? names pls", "raa signed when??",
                      "Tomomi Inada announced the Vientiane Vision, didn't she?",
-                     "what happened on the defence front between Tokyo and Manila in March 2024?",  # 'front' lists nothing
-                     "BRP Teresa Magbanua was one of the Japan-built 44m boats, right?"):  # '44m' is no edition of a series
+                     # 'front' lists nothing; '44m' is no edition of a series named before it
+                     "what happened on the defence front between Tokyo and Manila in March 2024?",
+                     "BRP Teresa Magbanua was one of the Japan-built 44m boats, right?"):
         assert not assistant.ask(question).refused, question
 
 
