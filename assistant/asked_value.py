@@ -249,6 +249,16 @@ def _used(retrieved: list[Source]) -> set[str]:
     return set().union(*(item_words(s.title, s.text, s.actors) for s in retrieved[:STATEMENT_ITEMS]))
 
 
+def _not_given(parsed: ParsedQuestion, retrieved: list[Source], asked: re.Pattern[str], given: re.Pattern[str]) -> bool:
+    """The question asks for a value (``asked``) that no sentence of the best items gives (``given``) about the
+    names of the question they use, on the occasion asked."""
+    text = asking(parsed.text)
+    if not asked.search(text):
+        return False
+    return not stated(retrieved, _names_used(text, _used(retrieved)), all, lambda one: bool(given.search(one)),
+                      occasion=parsed)
+
+
 def _names_used(text: str, used: set[str]) -> list[list[frozenset[str]]]:
     """The question's names that the best items use: one none of them uses (a misspelling, 'Teodorro', or a
     name the corpus lacks) is for scope's other rules to judge, not a reason the value is missing."""
@@ -331,11 +341,7 @@ _PERCENT = re.compile(r"\b\d+(?:\.\d+)?\s*(?:%|per ?cent)", re.I)
 def unrecorded_rate(parsed: ParsedQuestion, retrieved: list[Source]) -> bool:
     """'What US tariff rate did Ishiba and Marcos discuss?' when no sentence of the best items states a
     percentage about what the question names."""
-    text = asking(parsed.text)
-    if not _RATE_ASKED.search(text):
-        return False
-    return not stated(retrieved, _names_used(text, _used(retrieved)), all, lambda one: bool(_PERCENT.search(one)),
-                      occasion=parsed)
+    return _not_given(parsed, retrieved, _RATE_ASKED, _PERCENT)
 
 
 # What a public thinks: 'how popular is the RAA with Filipinos', 'do Japanese voters support …'.
@@ -372,8 +378,4 @@ _HOLDING = re.compile(
 def unrecorded_holding(parsed: ParsedQuestion, retrieved: list[Source]) -> bool:
     """'How many ships does the China Coast Guard operate in total?' when no sentence of the best items states
     what the thing named has ('operates …', 'a fleet of …'): counts of what took part in an event do not."""
-    text = asking(parsed.text)
-    if not _HOLDING_ASKED.search(text):
-        return False
-    return not stated(retrieved, _names_used(text, _used(retrieved)), all, lambda one: bool(_HOLDING.search(one)),
-                      occasion=parsed)
+    return _not_given(parsed, retrieved, _HOLDING_ASKED, _HOLDING)
