@@ -206,8 +206,7 @@ def unrecorded_outcome(parsed: ParsedQuestion, retrieved: list[Source]) -> bool:
 def _contest_kind(before: str) -> list[str]:
     """The words just before a contest that say which it is ('the *upper house* election', 'the *Senate*
     race'): a result of the lower house's vote is not one of the upper house's."""
-    words = [w for w in tokens(" ".join(before.split()[-2:])) if w not in HOSTS and not w.isdigit()]
-    return [w for w in words if w not in GENERIC]
+    return [w for w in tokens(" ".join(before.split()[-2:])) if w not in HOSTS and w not in GENERIC and not w.isdigit()]
 
 
 def _editions(text: str) -> list[tuple[str, frozenset[str], str]]:
