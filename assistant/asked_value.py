@@ -22,8 +22,11 @@ from index.lexical import item_words
 _MONTH = rf"(?:{MONTH_PATTERN})"
 _COUNT = rf"(?:\d[\d,.]*|{'|'.join(NUMBER_WORDS)}|an?|half an?)"
 
-# A sum of money: asked with 'how much', a money noun's size ('how big was the yen loan') or its price.
-_MONEY_ASKED = re.compile(r"\bhow much (?:money|funding|aid|financing|did|has|have|was|is|will|does)\b|"
+# A sum of money: asked with 'how much' (of a kind of money), a money noun's size ('how big was the yen loan')
+# or its price.
+_MONEY_ASKED = re.compile(r"\bhow much (?:did|has|have|was|is|will|does)\b|"
+                          r"\bhow much (?:[\w-]+ ){0,2}?(?:money|funding|funds|aid|financing|grants?|loans?|assistance|"
+                          r"ODA|investment|credit|subsid\w+)\b|"  # 'how much *grant aid* did Japan give …'
                           r"\b(?:budget|price|cost|value|worth)\b|"
                           r"\bhow (?:big|large)\b[^?]*\b(?:loan|grant|package|aid|contract|deal|investment|pledge)\b",
                           re.I)
@@ -249,7 +252,7 @@ def _used(retrieved: list[Source]) -> set[str]:
     return set().union(*(item_words(s.title, s.text, s.actors) for s in retrieved[:STATEMENT_ITEMS]))
 
 
-def _not_given(parsed: ParsedQuestion, retrieved: list[Source], asked: re.Pattern[str], given: re.Pattern[str]) -> bool:
+def not_given(parsed: ParsedQuestion, retrieved: list[Source], asked: re.Pattern[str], given: re.Pattern[str]) -> bool:
     """The question asks for a value (``asked``) that no sentence of the best items gives (``given``) about the
     names of the question they use, on the occasion asked."""
     text = asking(parsed.text)
@@ -341,7 +344,7 @@ _PERCENT = re.compile(r"\b\d+(?:\.\d+)?\s*(?:%|per ?cent)", re.I)
 def unrecorded_rate(parsed: ParsedQuestion, retrieved: list[Source]) -> bool:
     """'What US tariff rate did Ishiba and Marcos discuss?' when no sentence of the best items states a
     percentage about what the question names."""
-    return _not_given(parsed, retrieved, _RATE_ASKED, _PERCENT)
+    return not_given(parsed, retrieved, _RATE_ASKED, _PERCENT)
 
 
 # What a public thinks: 'how popular is the RAA with Filipinos', 'do Japanese voters support …'.
@@ -378,4 +381,4 @@ _HOLDING = re.compile(
 def unrecorded_holding(parsed: ParsedQuestion, retrieved: list[Source]) -> bool:
     """'How many ships does the China Coast Guard operate in total?' when no sentence of the best items states
     what the thing named has ('operates …', 'a fleet of …'): counts of what took part in an event do not."""
-    return _not_given(parsed, retrieved, _HOLDING_ASKED, _HOLDING)
+    return not_given(parsed, retrieved, _HOLDING_ASKED, _HOLDING)

@@ -46,6 +46,12 @@ _CACHED = 1 << 14  # sentences remembered split and read: the corpus has a few t
 # its unit: 'the Japan-built 44m boats').
 _EDITION = re.compile(r"\b((?:[A-Z][\w-]*\s+){0,2}[A-Z][\w-]*)\s+((?:19|20)\d\d|\d{1,2}(?:-\d\d)?)(?![\w.,%+-])")
 _COUNTRY = r"([A-Z][a-z]+)"
+# Names given only as a point of comparison: "Japan's third RAA partner *after Australia and the United Kingdom*",
+# "*after Japan's earlier RAAs with Australia*", "*than Vietnam*": the sentence is not about them.
+_NAMES_RUN = r"(?:the\s+)?[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)*"
+_COMPARED = re.compile(rf"\b(?:after|before|than|like|besides|unlike)\s+(?:(?:Japan's|its|their|the)\s+"
+                       rf"(?:(?:earlier|previous|prior|other|existing|first)\s+)?[\w-]+\s+with\s+|those with\s+|"
+                       rf"the ones with\s+)?{_NAMES_RUN}(?:(?:,\s*|\s+(?:and|or)\s+){_NAMES_RUN})*")
 # Japan and another state as a pair: 'Japan-Indonesia', 'Japan and Vietnam', "Japan's RAA with Australia".
 _PAIR = re.compile(rf"\bJapan(?:ese)?(?:\s*[-–]\s*|\s+and\s+){_COUNTRY}\b(?!')|"
                    rf"\bJapan's\s+(?P<thing>(?:[\w+-]+\s+){{1,3}}?)with\s+(?:the\s+)?{_COUNTRY}\b|"
@@ -62,6 +68,10 @@ _LENGTH_NAMED = re.compile(r"\b\d[\d,]* (?:pages|words)\b")
 _RECORD = r"\b(?:peer[- ]review\w*|refereed|ISBN|ISSN|DOI|impact factor|citation count)\b"
 _RECORD_ASKED = re.compile(_RECORD, re.I)
 _RECORD_NAMED = re.compile(_RECORD)  # as a catalogue writes it: 'ISBN 978-…', 'peer-reviewed'
+# How the research was done: its interviews, sources, archives or method, where the material describes them.
+_METHOD = re.compile(r"\b(?:interview\w*|primary sources?|bibliograph\w*|archiv\w*|field ?work|methodolog\w*|"
+                     r"(?:foot|end)notes?|data ?sets?|sources? (?:does|did|do) (?:the )?(?:study|report|paper|authors?|"
+                     r"research))\b", re.I)
 
 _OUTCOME = re.compile(r"\b(?:won|win|wins|winning|winner|topped|beat|defeated|lost|lose|victory|elected|seats|votes)\b",
                       re.I)
@@ -147,11 +157,11 @@ def unrecorded_statement(parsed: ParsedQuestion, retrieved: list[Source]) -> boo
 
 
 def unrecorded_publication(parsed: ParsedQuestion, retrieved: list[Source]) -> bool:
-    """Who wrote, published or funded the study, how long it is, or how it is catalogued or reviewed, when
-    the material does not say."""
+    """Who wrote, published or funded the study, how long it is, how it is catalogued or reviewed, or how the
+    research was done, when the material does not say."""
     return any(asked.search(parsed.text) and not any(named.search(f"{s.title} {s.text}") for s in retrieved)
                for asked, named in ((_MAKERS_ASKED, _MAKERS_NAMED), (_LENGTH_ASKED, _LENGTH_NAMED),
-                                    (_RECORD_ASKED, _RECORD_NAMED)))
+                                    (_RECORD_ASKED, _RECORD_NAMED), (_METHOD, _METHOD)))
 
 
 def unrecorded_editions(parsed: ParsedQuestion, retrieved: list[Source]) -> list[str]:
@@ -183,12 +193,17 @@ def unrecorded_pairs(parsed: ParsedQuestion, retrieved: list[Source]) -> list[st
         other = next(g for g in m.groups()[:1] + m.groups()[2:] if g)
         if not tokens(other) or set(tokens(other)) & GENERIC:
             continue  # the Philippines, China, 'The': the study's own sides or no name at all
-        named = re.compile(rf"(?<!\bafter )(?<!\bbefore )(?<!\bthan )(?<!\blike )(?<!\bbesides )"
-                           rf"(?<!\bafter those with )(?<!\bafter the ones with )\b{re.escape(other)}\b")
-        if not any(SIDES[0] & set(tokens(one)) and named.search(one) and all(named_in(n, word_set(one)) for n in thing)
+        named = re.compile(rf"\b{re.escape(other)}\b")
+        if not any(SIDES[0] & set(tokens(one)) and named.search(uncompared(one))
+                   and all(named_in(n, word_set(one)) for n in thing)
                    for s in retrieved for one in (s.title, *sentences(s.text))):
             missing.append(other)
     return missing
+
+
+def uncompared(sentence: str) -> str:
+    """``sentence`` without the names it gives only as a point of comparison."""
+    return _COMPARED.sub(" ", sentence)
 
 
 def unrecorded_outcome(parsed: ParsedQuestion, retrieved: list[Source]) -> bool:
@@ -273,6 +288,10 @@ def _of_years(text: str, parsed: ParsedQuestion) -> bool:
 _BIOGRAPHY = re.compile(r"\b(?:universit(?:y|ies)|college|school|studied|degree|alma mater|born|birth\w*|hometown|"
                         r"grew up|married|wife|husband|spouse|sister|brother|sibling|daughter|son|father|mother|parents|"
                         r"children|before (?:going into|entering|joining) politics|career)\b", re.I)
+# An earlier career asked ('what did Manalo do *before* Marcos made him …', 'his *previous post*') and given.
+_CAREER_ASKED = re.compile(r"\bwhat did\b[^?]*\bdo before\b|\bbefore (?:becoming|he became|she became|being (?:named|"
+                           r"appointed))\b|\b(?:previous|earlier|former|prior) (?:job|post|position|role|career)s?\b", re.I)
+_CAREER_GIVEN = re.compile(_CAREER_ASKED.pattern + r"|\b(?:former|previously|earlier served|had been)\b", re.I)
 
 
 def unrecorded_biography(parsed: ParsedQuestion, retrieved: list[Source]) -> bool:
@@ -280,11 +299,14 @@ def unrecorded_biography(parsed: ParsedQuestion, retrieved: list[Source]) -> boo
     sentence of the best items gives that part of the person's life (the same word: 'university',
     'sister') in an item naming them: the record follows people through its events, not their lives."""
     text = asking(parsed.text)
-    asked = _life_words(text)
+    asked = _life_words(text) | ({"career"} if _CAREER_ASKED.search(text) else set())
     names = spellings(text)
     if not asked or not names:
         return False
-    return not stated(retrieved, names, any, lambda one: bool(asked & _life_words(one)), title=False)
+
+    def gives(one: str) -> bool:  # the same word, or for a career any earlier post ('the *former* …')
+        return bool(asked & _life_words(one)) or ("career" in asked and bool(_CAREER_GIVEN.search(one)))
+    return not stated(retrieved, names, any, gives, title=False)
 
 
 def _life_words(text: str) -> set[str]:

@@ -5,6 +5,8 @@ the best items (``BEST_ITEMS_CHECKS``) or, for what only the record as a whole c
 
 from __future__ import annotations
 
+from assistant.asked_date import unrecorded_claimed_year, unrecorded_date
+from assistant.asked_measure import unrecorded_measure
 from assistant.asked_value import (unrecorded_building, unrecorded_clock_time, unrecorded_count, unrecorded_duration,
                                    unrecorded_holding, unrecorded_opinion, unrecorded_rate, unrecorded_role_holder,
                                    unrecorded_sum, unrecorded_tally)
@@ -15,5 +17,6 @@ from assistant.on_record import (unrecorded_biography, unrecorded_editions, unre
 BEST_ITEMS_CHECKS = (unrecorded_statement, unrecorded_editions, unrecorded_pairs, unrecorded_outcome,
                      unrecorded_biography, unrecorded_sum, unrecorded_count, unrecorded_duration, unrecorded_clock_time,
                      unrecorded_tally, unrecorded_role_holder, unrecorded_building, unrecorded_rate, unrecorded_opinion,
-                     unrecorded_holding)
-WHOLE_RECORD_CHECKS = (unrecorded_ordinal, unrecorded_other_state, unrecorded_neighbour)
+                     unrecorded_holding, unrecorded_measure)
+WHOLE_RECORD_CHECKS = (unrecorded_ordinal, unrecorded_other_state, unrecorded_neighbour, unrecorded_date,
+                       unrecorded_claimed_year)

@@ -17,7 +17,8 @@ evidence, not by a similarity threshold fitted to a question list.
   merely present.
 - An edition of a named series ('KAMANDAG 8') must itself be on record, not just the series.
 - Who won a contest, and by how many votes or seats, is on record only where the record gives that result.
-- Who wrote, published or funded the study, and how long it is, are on record only where the material says.
+- Who wrote, published or funded the study, how long it is and how its research was done (interviews,
+  sources) are on record only where the material says.
 - The value asked for — a sum of money ('how much money for the corridor', in the currency asked, for one
   unit if asked for one), a count ('how many helicopters', 'how many *US* Marines': that side's own; 'all
   countries combined': not one contingent's), how long something lasted, a time of day, a vote's tally or
@@ -25,7 +26,10 @@ evidence, not by a similarity threshold fitted to a question list.
   opinion (a poll), what a force has ('how many ships does … operate') — is on record only where a
   sentence states one of that kind about what the question names, of the occasion it asks about: an
   event, or a chapter's sentence, of another year or another edition ('KAMANDAG 9') does not state it
-  (``assistant.asked_value``).
+  (``assistant.asked_value``); so is a speed, a range or a weight, in its units (``assistant.asked_measure``).
+- A date asked is on record where an event is about what the question names (its title and opening, not a
+  passing mention) or a chapter sentence names it with a year, not only for comparison ('after Australia');
+  a yes/no question about a year after the record ends is outside it (``assistant.asked_date``).
 - Everyday words are read as the record's ('choppers', 'GIs'), figures with units and codes as written
   there ('97m', 'TC90s'), and 'how big' asks for a size, which is not content.
 - A person's schooling, family, birth or earlier career is on record only where a sentence gives it.

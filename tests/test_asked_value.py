@@ -1,5 +1,6 @@
-"""The value a question asks for must be stated about its subject (``assistant.asked_value``): a sum, a
-count, a duration, a vote's tally, the holder of a role; an agreement is reported as speech is; and the
+"""The value a question asks for must be stated about its subject (``assistant.asked_value``,
+``asked_measure``, ``asked_date``): a sum, a count, a duration, a vote's tally, the holder of a role, a
+speed or a range, a date; an agreement is reported as speech is; and the
 words that name the subject are read as the corpus writes them ('97m', 'TC90s', 'the third batch of …').
 Over the real index; the questions are written for these tests, not taken from an evaluation set."""
 
@@ -41,6 +42,13 @@ from assistant.on_record import spellings
     "What interest rate did Japan charge on the MRT-3 rehabilitation loan?",  # no percentage is given
     "Is the Reciprocal Access Agreement popular in Japan?",  # no poll or survey is reported
     "How many patrol ships does the Philippine Coast Guard operate?",  # ships delivered are no fleet's size
+    "What is the top speed of the TC-90 trainer?",  # its range is given, in km, not its speed
+    "How much loan money did JICA lend for the Metro Manila Subway?",  # the subway's notes are dated, not sized
+    "What did Gilberto Teodoro do before becoming defense secretary?",  # his earlier career is not in the record
+    "Did the authors interview coast guard officers for the study?",  # the material does not describe its method
+    "Did the Philippines and Japan hold a third 2+2 in 2026?",  # the record ends in 2025
+    "When did the UK and Japan sign their Reciprocal Access Agreement?",  # the UK only as an earlier partner
+    "When did Japan sign its RAA with Australia?",  # "after Japan's earlier RAAs with Australia": undated
 ])
 def test_a_value_the_record_does_not_give_is_refused(assistant, question):
     assert assistant.ask(question).refused
@@ -75,6 +83,11 @@ def test_a_value_the_record_does_not_give_is_refused(assistant, question):
     "How many planes flew relief for Japan after Typhoon Haiyan?",  # planes are the record's aircraft
     "How many JGSDF members joined KAMANDAG 7?",  # 50, in the sentence about that edition
     "What defense spending target as a share of GDP did Japan set in December 2022?",  # 2% of GDP
+    "How far can the TC-90s fly?",  # about 1,900-2,000 km
+    "How heavy are the Abukuma-class destroyer escorts?",  # about 2,000 t standard
+    "How much grant money went into the first OSA package for the Philippines?",  # JPY 600 million
+    "The RAA entered into force in 2026, right?",  # a claim to correct, not a question about 2026
+    "When did the Philippines become Japan's third RAA partner?",  # 8 July 2024, though Australia is compared
 ])
 def test_a_value_the_record_gives_is_answered(assistant, question):
     assert not assistant.ask(question).refused
