@@ -44,16 +44,42 @@ def unrecorded_sum(parsed: ParsedQuestion, retrieved: list[Source]) -> bool:
     """'How much money has Japan committed to the Luzon Economic Corridor?', 'What did the Haiyan relief
     deployment cost?' when no sentence of the best items states a sum of money about what the question
     names; asked in a currency ('in US dollars'), a sum in that currency: the record does not convert; asked
-    for one ('each', 'on its own'), a sum for one."""
+    for one ('each', 'on its own'), a sum for one; asked of a kind (a loan, a grant, spending), a sum of
+    that kind (``_of_kind``)."""
     text = asking(parsed.text)
     if parsed.answer_type not in ("how-many", "fact") or not _MONEY_ASKED.search(text):
         return False
     currency = _IN_CURRENCY.search(text)
     amount = _CURRENCIES[currency.group(1).lower().rstrip("s")] if currency else _AMOUNT
     per_one = bool(_PER_ONE_ASKED.search(text))
-    return not stated(retrieved, spellings(text), all,
-                      lambda one: bool(amount.search(one)) and (not per_one or bool(_PER_ONE.search(one))),
-                      occasion=parsed)
+    names = spellings(text)
+    sum_given = lambda one: bool(amount.search(one)) and (not per_one or bool(_PER_ONE.search(one)))  # noqa: E731
+    if not stated(retrieved, names, all, sum_given, occasion=parsed):
+        return True
+    return not _of_kind(parsed, retrieved, names)
+
+
+# Which kind of money is asked: a state's spending, a loan or a grant. A sum of another kind in the same item
+# does not give it ('the package was valued at 10.68 billion yen' is no sum of the MRT-3 loan its event mentions).
+_SIZE_ASKED = r"\b(?:how much|how big|how large|size of|amount of|value of)\b(?:\s+[\w'-]+){0,5}?\s+"
+_MONEY_KINDS = (
+    (re.compile(r"\b(?:spend|spending|spent|budget|expenditure)\b", re.I),
+     re.compile(r"\b(?:spend\w*|spent|budgets?|expenditures?|outlays?)\b", re.I)),
+    (re.compile(rf"{_SIZE_ASKED}loans?\b", re.I), re.compile(r"\bloans?\b", re.I)),
+    (re.compile(rf"{_SIZE_ASKED}grants?\b", re.I), re.compile(r"\bgrants?\b", re.I)))
+
+
+def _of_kind(parsed: ParsedQuestion, retrieved: list[Source], names: list[list[frozenset[str]]]) -> bool:
+    """A sum (or share of GDP) of the one kind of money the question asks, if it asks one: in a sentence
+    naming that kind, or in an event whose title does ('… sign the yen loan')."""
+    kinds = [given for asked, given in _MONEY_KINDS if asked.search(asking(parsed.text))]
+    if len(kinds) != 1:
+        return True
+    kind = kinds[0]
+    figure = lambda one: bool(_AMOUNT.search(one) or _PERCENT.search(one))  # noqa: E731
+    titled = [s for s in retrieved[:STATEMENT_ITEMS] if s.kind == "event" and kind.search(s.title)]
+    return (stated(titled, names, all, figure, occasion=parsed)
+            or stated(retrieved, names, all, lambda one: figure(one) and bool(kind.search(one)), occasion=parsed))
 
 
 # The price of one ('how much does *one* … cost', 'the radar *on its own*'): a total for several, or for a

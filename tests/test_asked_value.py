@@ -49,6 +49,7 @@ from assistant.on_record import spellings
     "Did the Philippines and Japan hold a third 2+2 in 2026?",  # the record ends in 2025
     "When did the UK and Japan sign their Reciprocal Access Agreement?",  # the UK only as an earlier partner
     "When did Japan sign its RAA with Australia?",  # "after Japan's earlier RAAs with Australia": undated
+    "How much did the Philippines spend on its navy in 2016?",  # sums of loans and grants are no spending
 ])
 def test_a_value_the_record_does_not_give_is_refused(assistant, question):
     assert assistant.ask(question).refused
@@ -88,6 +89,8 @@ def test_a_value_the_record_does_not_give_is_refused(assistant, question):
     "How much grant money went into the first OSA package for the Philippines?",  # JPY 600 million
     "The RAA entered into force in 2026, right?",  # a claim to correct, not a question about 2026
     "When did the Philippines become Japan's third RAA partner?",  # 8 July 2024, though Australia is compared
+    "How big was the second OSA grant?",  # 1.6 billion yen, in the title of an event about the grant
+    "How much did Japan plan to spend on defense as a share of GDP under the 2022 strategy?",  # 2%: spending
 ])
 def test_a_value_the_record_gives_is_answered(assistant, question):
     assert not assistant.ask(question).refused
