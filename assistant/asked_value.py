@@ -62,21 +62,24 @@ def unrecorded_sum(parsed: ParsedQuestion, retrieved: list[Source]) -> bool:
 # Which kind of money is asked: a state's spending, a loan or a grant. A sum of another kind in the same item
 # does not give it ('the package was valued at 10.68 billion yen' is no sum of the MRT-3 loan its event mentions).
 _SIZE_ASKED = r"\b(?:how much|how big|how large|size of|amount of|value of)\b(?:\s+[\w'-]+){0,5}?\s+"
+_SPENDING = re.compile(r"\b(?:spend\w*|spent|budgets?|expenditures?|outlays?)\b", re.I)
 _MONEY_KINDS = (
-    (re.compile(r"\b(?:spend|spending|spent|budget|expenditure)\b", re.I),
-     re.compile(r"\b(?:spend\w*|spent|budgets?|expenditures?|outlays?)\b", re.I)),
+    (re.compile(r"\b(?:spend|spending|spent|budget|expenditure)\b", re.I), _SPENDING),
     (re.compile(rf"{_SIZE_ASKED}loans?\b", re.I), re.compile(r"\bloans?\b", re.I)),
     (re.compile(rf"{_SIZE_ASKED}grants?\b", re.I), re.compile(r"\bgrants?\b", re.I)))
 
 
 def _of_kind(parsed: ParsedQuestion, retrieved: list[Source], names: list[list[frozenset[str]]]) -> bool:
     """A sum (or share of GDP) of the one kind of money the question asks, if it asks one: in a sentence
-    naming that kind, or in an event whose title does ('… sign the yen loan')."""
+    naming that kind, or in an event whose title does ('… sign the yen loan'). One state's spending is stated
+    in a sentence naming that state: Japan's 2% of GDP is not the Philippines'."""
     kinds = [given for asked, given in _MONEY_KINDS if asked.search(asking(parsed.text))]
     if len(kinds) != 1:
         return True
     kind = kinds[0]
-    figure = lambda one: bool(_AMOUNT.search(one) or _PERCENT.search(one))  # noqa: E731
+    spender = _states_asked(asking(parsed.text)) if kind is _SPENDING else frozenset()
+    figure = lambda one: (bool(_AMOUNT.search(one) or _PERCENT.search(one))  # noqa: E731
+                          and (len(spender) != 1 or spender <= set(states_named(one))))
     titled = [s for s in retrieved[:STATEMENT_ITEMS] if s.kind == "event" and kind.search(s.title)]
     return (stated(titled, names, all, figure, occasion=parsed)
             or stated(retrieved, names, all, lambda one: figure(one) and bool(kind.search(one)), occasion=parsed))

@@ -50,6 +50,7 @@ from assistant.on_record import spellings
     "When did the UK and Japan sign their Reciprocal Access Agreement?",  # the UK only as an earlier partner
     "When did Japan sign its RAA with Australia?",  # "after Japan's earlier RAAs with Australia": undated
     "How much did the Philippines spend on its navy in 2016?",  # sums of loans and grants are no spending
+    "How much did the Philippines budget for defense as a percentage of GDP in 2024?",  # 2% is Japan's target
 ])
 def test_a_value_the_record_does_not_give_is_refused(assistant, question):
     assert assistant.ask(question).refused
