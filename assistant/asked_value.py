@@ -1,9 +1,11 @@
 """Is the value a question asks for stated about its subject? The thing being on record is not its every
 figure being on record: a meeting is recorded without its length or its building, a loan without its size
 or rate, a vote without its tally, a ship without its captain, a policy without a poll. Each check reads
-the question for the kind of value it asks (a sum of money, a count, a duration, a vote tally, the holder of
-a role, a building, a percentage, a public's opinion) and looks among the best items for a sentence that
-states one of that kind about what the question names (``on_record.stated``)."""
+the question for the kind of value it asks (a count, a duration, a vote tally, the holder of a role, a
+building, a percentage, a public's opinion, what a force has) and looks among the best items for a sentence
+that states one of that kind about what the question names (``on_record.stated``). A sum of money is checked
+in ``assistant.asked_money``, a speed, range or weight in ``assistant.asked_measure``, a date in
+``assistant.asked_date``."""
 
 from __future__ import annotations
 
@@ -21,78 +23,6 @@ from index.lexical import item_words
 
 _MONTH = rf"(?:{MONTH_PATTERN})"
 _COUNT = rf"(?:\d[\d,.]*|{'|'.join(NUMBER_WORDS)}|an?|half an?)"
-
-# A sum of money: asked with 'how much' (of a kind of money), a money noun's size ('how big was the yen loan')
-# or its price.
-_MONEY_ASKED = re.compile(r"\bhow much (?:did|has|have|was|is|will|does)\b|"
-                          r"\bhow much (?:[\w-]+ ){0,2}?(?:money|funding|funds|aid|financing|grants?|loans?|assistance|"
-                          r"ODA|investment|credit|subsid\w+)\b|"  # 'how much *grant aid* did Japan give …'
-                          r"\b(?:budget|price|cost|value|worth)\b|"
-                          r"\bhow (?:big|large)\b[^?]*\b(?:loan|grant|package|aid|contract|deal|investment|pledge)\b",
-                          re.I)
-_SUM = r"\b\d[\d,.]*\s*(?:million|billion|trillion)?\s*"
-_CURRENCIES = {  # a sum in each currency, by sign, code or name
-    "dollar": re.compile(rf"(?:\$|\bUSD|\bUS\$)\s?\d|{_SUM}dollars?\b", re.I),
-    "peso": re.compile(rf"\b(?:PHP|P)\s?\d|{_SUM}pesos?\b", re.I),
-    "yen": re.compile(rf"(?:¥|\bJPY\s?)\d|{_SUM}yen\b", re.I)}
-_CURRENCIES |= {"usd": _CURRENCIES["dollar"], "php": _CURRENCIES["peso"], "jpy": _CURRENCIES["yen"]}
-_AMOUNT = re.compile("|".join(_CURRENCIES[c].pattern for c in ("dollar", "peso", "yen")), re.I)
-_IN_CURRENCY = re.compile(r"\bin (?:US |American |Philippine |Japanese )?(dollars|pesos|yen|USD|PHP|JPY)\b", re.I)
-
-
-def unrecorded_sum(parsed: ParsedQuestion, retrieved: list[Source]) -> bool:
-    """'How much money has Japan committed to the Luzon Economic Corridor?', 'What did the Haiyan relief
-    deployment cost?' when no sentence of the best items states a sum of money about what the question
-    names; asked in a currency ('in US dollars'), a sum in that currency: the record does not convert; asked
-    for one ('each', 'on its own'), a sum for one; asked of a kind (a loan, a grant, spending), a sum of
-    that kind (``_of_kind``)."""
-    text = asking(parsed.text)
-    if parsed.answer_type not in ("how-many", "fact") or not _MONEY_ASKED.search(text):
-        return False
-    currency = _IN_CURRENCY.search(text)
-    amount = _CURRENCIES[currency.group(1).lower().rstrip("s")] if currency else _AMOUNT
-    per_one = bool(_PER_ONE_ASKED.search(text))
-    names = spellings(text)
-    sum_given = lambda one: bool(amount.search(one)) and (not per_one or bool(_PER_ONE.search(one)))  # noqa: E731
-    if not stated(retrieved, names, all, sum_given, occasion=parsed):
-        return True
-    return not _of_kind(parsed, retrieved, names)
-
-
-# Which kind of money is asked: a state's spending, a loan or a grant. A sum of another kind in the same item
-# does not give it ('the package was valued at 10.68 billion yen' is no sum of the MRT-3 loan its event mentions).
-_SIZE_ASKED = r"\b(?:how much|how big|how large|size of|amount of|value of)\b(?:\s+[\w'-]+){0,5}?\s+"
-_SPENDING = re.compile(r"\b(?:spend\w*|spent|budgets?|expenditures?|outlays?)\b", re.I)
-_MONEY_KINDS = (
-    (re.compile(r"\b(?:spend|spending|spent|budget|expenditure)\b", re.I), _SPENDING),
-    (re.compile(rf"{_SIZE_ASKED}loans?\b", re.I), re.compile(r"\bloans?\b", re.I)),
-    (re.compile(rf"{_SIZE_ASKED}grants?\b", re.I), re.compile(r"\bgrants?\b", re.I)))
-
-
-def _of_kind(parsed: ParsedQuestion, retrieved: list[Source], names: list[list[frozenset[str]]]) -> bool:
-    """A sum (or share of GDP) of the one kind of money the question asks, if it asks one: in a sentence
-    naming that kind, or in an event whose title does ('… sign the yen loan'). One state's spending is stated
-    in a sentence naming that state: Japan's 2% of GDP is not the Philippines'."""
-    kinds = [given for asked, given in _MONEY_KINDS if asked.search(asking(parsed.text))]
-    if len(kinds) != 1:
-        return True
-    kind = kinds[0]
-    spender = _states_asked(asking(parsed.text)) if kind is _SPENDING else frozenset()
-    figure = lambda one: (bool(_AMOUNT.search(one) or _PERCENT.search(one))  # noqa: E731
-                          and (len(spender) != 1 or spender <= set(states_named(one))))
-    titled = [s for s in retrieved[:STATEMENT_ITEMS] if s.kind == "event" and kind.search(s.title)]
-    return (stated(titled, names, all, figure, occasion=parsed)
-            or stated(retrieved, names, all, lambda one: figure(one) and bool(kind.search(one)), occasion=parsed))
-
-
-# The price of one ('how much does *one* … cost', 'the radar *on its own*'): a total for several, or for a
-# package it is part of, does not give it.
-_PER_THING = r"per (?:unit|ship|vessel|boat|aircraft|plane|radar|piece)"
-_PER_ONE_ASKED = re.compile(rf"\bhow much (?:does|did|do|would|will) (?:one|a single|each)\b|"
-                            rf"\b(?:price|cost) of (?:one|a single|each|an?)\b|\beach\b|\bapiece\b|\b{_PER_THING}\b|"
-                            r"\bunit (?:price|cost)\b|\bon (?:its|their) own\b|\balone\b", re.I)
-_PER_ONE = re.compile(rf"\b(?:each|apiece|{_PER_THING}|unit (?:price|cost)|a piece)\b", re.I)
-
 
 # How long something lasted — not the time between two events (``handlers.duration`` computes that from
 # their dates), nor a ship's length.
@@ -232,10 +162,10 @@ def _sides_asked(question: str, noun: str) -> frozenset[str]:
     asked = re.search(rf"\bhow many\s+(.*?)\b{re.escape(noun)}\w*((?:\s+(?:from|of)\s+[^,;?]*)?)", question, re.I)
     if not asked:
         return frozenset()
-    return _states_asked(" ".join(asked.groups()))
+    return states_asked(" ".join(asked.groups()))
 
 
-def _states_asked(words: str) -> frozenset[str]:
+def states_asked(words: str) -> frozenset[str]:
     """The states ``words`` name, read also with each lower-case word capitalised: the asker's casing is not
     the name's ('the *japanese* delegation')."""
     return frozenset(states_named(words) + states_named(re.sub(r"\b[a-z]+\b", lambda w: w.group(0).title(), words)))
@@ -341,7 +271,7 @@ def _side_of_role(question: str, asked: re.Match[str]) -> frozenset[str]:
     'who headed the *Philippine* side'): the sentence giving the role must name that side, not the other's
     ('… with Lazaro leading the Philippine side'). A role of both sides or of none asks for no side."""
     up_to_preposition = re.split(r"[,;?]|\b(?:at|in|on|during|for|to|with)\b", question[asked.end():])[0]
-    named = _states_asked(question[asked.start():asked.end()] + up_to_preposition)
+    named = states_asked(question[asked.start():asked.end()] + up_to_preposition)
     return named if len(named) == 1 else frozenset()
 
 
@@ -367,13 +297,13 @@ def unrecorded_building(parsed: ParsedQuestion, retrieved: list[Source]) -> bool
 # A percentage or rate: 'what tariff rate', 'as a share of GDP', 'what percentage'.
 _RATE_ASKED = re.compile(r"\bwhat (?:[\w-]+ ){0,3}?(?:rate|percentage)\b|\b(?:how many|what) per ?cent\b|"
                          r"\bas a (?:share|percentage|proportion) of\b|\b(?:rate|percentage) of\b", re.I)
-_PERCENT = re.compile(r"\b\d+(?:\.\d+)?\s*(?:%|per ?cent)", re.I)
+PERCENT = re.compile(r"\b\d+(?:\.\d+)?\s*(?:%|per ?cent)", re.I)
 
 
 def unrecorded_rate(parsed: ParsedQuestion, retrieved: list[Source]) -> bool:
     """'What US tariff rate did Ishiba and Marcos discuss?' when no sentence of the best items states a
     percentage about what the question names."""
-    return not_given(parsed, retrieved, _RATE_ASKED, _PERCENT)
+    return not_given(parsed, retrieved, _RATE_ASKED, PERCENT)
 
 
 # What a public thinks: 'how popular is the RAA with Filipinos', 'do Japanese voters support …'.

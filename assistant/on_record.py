@@ -1,9 +1,9 @@
 """Is the specific thing a question names on record, not just its neighbours? Each check answers for
 one kind of thing: what someone said or agreed, an edition of a named series, Japan with another country
-as a pair, the result of a contest, the study as a publication, a person's life, a state beside the
-story's sides, the Nth of a numbered series, the edition before or after a named one. The checks are
-registered in ``assistant.record_checks``; the value a question asks for (a sum, a duration) is checked
-in ``assistant.asked_value``."""
+as a pair, the result of a contest, a person's life, a state beside the story's sides, the Nth of a
+numbered series, the edition before or after a named one. The checks are registered in
+``assistant.record_checks``; the value a question asks for (a sum, a duration) is checked in
+``assistant.asked_value`` and its neighbours, the study as a publication in ``assistant.publication``."""
 
 from __future__ import annotations
 
@@ -56,23 +56,6 @@ _COMPARED = re.compile(rf"\b(?:after|before|than|like|besides|unlike)\s+(?:(?:Ja
 _PAIR = re.compile(rf"\bJapan(?:ese)?(?:\s*[-–]\s*|\s+and\s+){_COUNTRY}\b(?!')|"
                    rf"\bJapan's\s+(?P<thing>(?:[\w+-]+\s+){{1,3}}?)with\s+(?:the\s+)?{_COUNTRY}\b|"
                    rf"\b{_COUNTRY}(?:\s*[-–]\s*|\s+and\s+)Japan\b(?!')")
-# The study as a publication: who made it (its author, publisher, funder), how long it is and how it is
-# catalogued or reviewed. The material answers these only where it states them ('written by …', '212 pages').
-_MAKERS_ASKED = re.compile(r"\b(?:who|which)\b[^?]*\b(?:author|authors|wrote|written|writer|publish\w*|fund\w*)\b|"
-                           r"^\s*(?:was|were|is|did)\b[^?]*\b(?:written|authored|published|funded|sponsored|"
-                           r"commissioned|paid for)\s+by\b", re.I)  # 'Was the research funded by Tokyo?'
-_MAKERS_NAMED = re.compile(r"\b(?:written|authored|published|funded|edited) by [A-Z]")
-_LENGTH_ASKED = re.compile(r"\bhow many (?:pages|words)\b|\bhow long is (?:the|this) (?:study|report|paper)\b|"
-                           r"\b(?:page|word) count\b", re.I)
-_LENGTH_NAMED = re.compile(r"\b\d[\d,]* (?:pages|words)\b")
-_RECORD = r"\b(?:peer[- ]review\w*|refereed|ISBN|ISSN|DOI|impact factor|citation count)\b"
-_RECORD_ASKED = re.compile(_RECORD, re.I)
-_RECORD_NAMED = re.compile(_RECORD)  # as a catalogue writes it: 'ISBN 978-…', 'peer-reviewed'
-# How the research was done: its interviews, sources, archives or method, where the material describes them.
-_METHOD = re.compile(r"\b(?:interview\w*|primary sources?|bibliograph\w*|archiv\w*|field ?work|methodolog\w*|"
-                     r"(?:foot|end)notes?|data ?sets?|sources? (?:does|did|do) (?:the )?(?:study|report|paper|authors?|"
-                     r"research))\b", re.I)
-
 _OUTCOME = re.compile(r"\b(?:won|win|wins|winning|winner|topped|beat|defeated|lost|lose|victory|elected|seats|votes)\b",
                       re.I)
 _CONTEST = re.compile(r"\b(?:elections?|midterms?|run-?off|polls?|race|votes?|leadership)\b", re.I)
@@ -135,7 +118,7 @@ def unrecorded_statement(parsed: ParsedQuestion, retrieved: list[Source]) -> boo
     Davao?' when no record among the best items reports the speaker (named before the verb) saying,
     agreeing or doing something in reply: a sentence, with the one before it, that names the speaker and
     reports speech, a reaction or (for an agreement) agreeing, in an item that names the subject (after
-    the verb). Being at the event is not having said something there. A quoted
+    the verb), of the occasion asked. Being at the event is not having said something there. A quoted
     claim is what a yes/no question checks, not a subject to find. A comparison, a list or the
     study's view is made of several items, and is not asked here."""
     text = asking(parsed.text)
@@ -143,25 +126,22 @@ def unrecorded_statement(parsed: ParsedQuestion, retrieved: list[Source]) -> boo
     verb = _AGREED.search(text) if agreement else _STATEMENT.search(text)
     if not verb or parsed.answer_type in ("compare", "argument", "list", "range"):
         return False
+    before = tokens(text[:verb.start()])
+    hosts = [[frozenset([w]) for w in side] for side in SIDES[:2] if side & set(before)]
     speakers = spellings(text[:verb.start()]) or [  # else a role: 'what did *the ambassador* say …'
-        [frozenset([role])] for role in dict.fromkeys(tokens(text[:verb.start()])) if role in ROLES]
+        [frozenset([role])] for role in dict.fromkeys(before) if role in ROLES] or (  # else one host: '… Japan say'
+        hosts if len(hosts) == 1 else [])
     subjects = spellings(QUOTATION.sub(" ", text[verb.end():]))
     if not speakers:
         return False
     for source in retrieved[:STATEMENT_ITEMS]:
+        if not of_occasion(source, parsed):
+            continue
         if not all(named_in(n, item_words(source.title, source.text, source.actors)) for n in subjects):
             continue
         if any(any(named_in(n, words) for n in speakers) for words in _reports(source, bool(agreement))):
             return False
     return True
-
-
-def unrecorded_publication(parsed: ParsedQuestion, retrieved: list[Source]) -> bool:
-    """Who wrote, published or funded the study, how long it is, how it is catalogued or reviewed, or how the
-    research was done, when the material does not say."""
-    return any(asked.search(parsed.text) and not any(named.search(f"{s.title} {s.text}") for s in retrieved)
-               for asked, named in ((_MAKERS_ASKED, _MAKERS_NAMED), (_LENGTH_ASKED, _LENGTH_NAMED),
-                                    (_RECORD_ASKED, _RECORD_NAMED), (_METHOD, _METHOD)))
 
 
 def unrecorded_editions(parsed: ParsedQuestion, retrieved: list[Source]) -> list[str]:

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from assistant.asked_date import unrecorded_claimed_year, unrecorded_date
 from assistant.asked_measure import unrecorded_measure
+from assistant.asked_money import unrecorded_sum
 from assistant.asked_value import (unrecorded_building, unrecorded_clock_time, unrecorded_count, unrecorded_duration,
                                    unrecorded_holding, unrecorded_opinion, unrecorded_rate, unrecorded_role_holder,
-                                   unrecorded_sum, unrecorded_tally)
+                                   unrecorded_tally)
 from assistant.on_record import (unrecorded_biography, unrecorded_editions, unrecorded_neighbour, unrecorded_ordinal,
                                  unrecorded_other_state, unrecorded_outcome, unrecorded_pairs, unrecorded_statement)
 

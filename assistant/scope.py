@@ -57,7 +57,8 @@ import math
 import re
 from collections.abc import Sequence
 
-from assistant.on_record import asking, unrecorded_publication
+from assistant.on_record import asking
+from assistant.publication import unrecorded_publication
 from assistant.record_checks import BEST_ITEMS_CHECKS, WHOLE_RECORD_CHECKS
 from assistant.parse import ABOUT_STUDY, GENERIC, PARTICIPLE, VERB_WORDS, ParsedQuestion, named_things
 from assistant.query import GLOSSARY, acronym
