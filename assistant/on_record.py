@@ -22,6 +22,11 @@ from index.lexical import item_words
 
 _STATEMENT = re.compile(r"\b(?:say|said|says|react|reacted|respond|responded|comment|commented|tell|told|"
                         r"tweet|tweeted|post|posted|write|wrote)\b", re.I)
+# A yes/no question about a reaction: 'Did China *lodge* a protest over …', 'has Beijing *sanctioned* …'.
+_REACTION_ASKED = re.compile(r"^\s*(?:did|has|have|had|was|were)\b[^?]*?\b(?P<verb>protest(?:ed)?|condemn(?:ed)?|"
+                             r"critici[sz]ed?|sanction(?:ed)?|object(?:ed)?|lodged?|react(?:ed)?|respond(?:ed)?|"
+                             r"comment(?:ed)?|summon(?:ed)?|denounced?|retaliated?|complain(?:ed)?|opposed?|"
+                             r"welcomed?|issued? (?:a )?(?:statement|protest))\b", re.I)
 # 'What did Kono and Lorenzana agree …?': an agreement is reported as speech is.
 _AGREEMENT_ASKED = re.compile(r"\bwhat (?:did|do|have|has|had)\b[^?]*\b(?:agree|agreed|decide|decided)\b", re.I)
 _AGREED = re.compile(r"\b(?:agree|agreed|decide|decided)\b", re.I)
@@ -115,7 +120,8 @@ def named_in(name: list[frozenset[str]], words: set[str]) -> bool:
 
 def unrecorded_statement(parsed: ParsedQuestion, retrieved: list[Source]) -> bool:
     """'What did Marcos say in his speech at the RAA signing?', 'What did Kono and Lorenzana agree in
-    Davao?' when no record among the best items reports the speaker (named before the verb) saying,
+    Davao?', 'Did China protest the radar grant?' when no record among the best items reports the speaker
+    (named before the verb, or one of the four sides: 'Japan', 'Beijing') saying,
     agreeing or doing something in reply: a sentence, with the one before it, that names the speaker and
     reports speech, a reaction or (for an agreement) agreeing, in an item that names the subject (after
     the verb), of the occasion asked. Being at the event is not having said something there. A quoted
@@ -123,15 +129,17 @@ def unrecorded_statement(parsed: ParsedQuestion, retrieved: list[Source]) -> boo
     study's view is made of several items, and is not asked here."""
     text = asking(parsed.text)
     agreement = not _STATEMENT.search(text) and _AGREEMENT_ASKED.search(text)
-    verb = _AGREED.search(text) if agreement else _STATEMENT.search(text)
-    if not verb or parsed.answer_type in ("compare", "argument", "list", "range"):
+    said = _AGREED.search(text) if agreement else _STATEMENT.search(text)
+    reaction = _REACTION_ASKED.search(text) if parsed.answer_type == "premise" else None  # 'did China *protest* …'
+    if not (said or reaction) or parsed.answer_type in ("compare", "argument", "list", "range"):
         return False
-    before = tokens(text[:verb.start()])
-    hosts = [[frozenset([w]) for w in side] for side in SIDES[:2] if side & set(before)]
-    speakers = spellings(text[:verb.start()]) or [  # else a role: 'what did *the ambassador* say …'
-        [frozenset([role])] for role in dict.fromkeys(before) if role in ROLES] or (  # else one host: '… Japan say'
-        hosts if len(hosts) == 1 else [])
-    subjects = spellings(QUOTATION.sub(" ", text[verb.end():]))
+    start, end = said.span() if said else reaction.span("verb")
+    before = tokens(text[:start])
+    sides = [[frozenset([w]) for w in side] for side in SIDES if side & set(before)]
+    speakers = spellings(text[:start]) or [  # else a role: 'what did *the ambassador* say …'
+        [frozenset([role])] for role in dict.fromkeys(before) if role in ROLES] or (  # else one side: '… Japan say'
+        sides if len(sides) == 1 else [])
+    subjects = spellings(QUOTATION.sub(" ", text[end:]))
     if not speakers:
         return False
     for source in retrieved[:STATEMENT_ITEMS]:

@@ -305,6 +305,7 @@ def test_an_attribute_the_record_never_gives_is_refused(assistant, question):
 @pytest.mark.parametrize("question", [
     "What did Beijing say about the TC-90 aircraft?",  # speaker and subject are never recorded together
     "How did Japan react to the 2012 Scarborough standoff?",  # a host speaks too: not on record for this one
+    "Did Beijing protest the handover of the TC-90 aircraft?",  # a reaction asked yes or no is checked alike
     "What did Emperor Akihito say at the state banquet in Manila?",  # he is named there, but not as saying anything
     "Which Japanese units took part in KAMANDAG 8?",  # the series is on record, this edition is not
     "When did Japan and Indonesia hold their first 2+2?",  # Indonesia is named only as a comparison
@@ -338,6 +339,7 @@ def test_unrecorded_statements_and_the_future_are_refused(assistant, question):
 @pytest.mark.parametrize("question", [
     "How did China react to the RAA signing?",
     "What did Tokyo say about the June 2024 Second Thomas Shoal clash?",  # its ambassador's words, that June
+    "Did China criticise the Reciprocal Access Agreement?",  # Lin Jian, on 8 July 2024
     "Which Japanese units took part in KAMANDAG 7?",
     "What did Japan and Vietnam agree in January 2017?",  # Japan would provide Vietnam with patrol vessels
     "What does the author argue about the relationship?",  # the author's argument is the study's
