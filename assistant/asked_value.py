@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.anchors import MONTH_WORDS
 from assistant.handlers.how_many import COUNT_NUMBER, PEOPLE_COUNTED, count_matches, counted_as, counted_noun, counts
 from assistant.handlers.where import places
 from assistant.on_record import STATEMENT_ITEMS, asking, named_in, spellings, stated
@@ -284,13 +285,17 @@ _BUILDING = re.compile(r"\b(?:Palace|Hall|Hotel|Station|Camp|Base|Cent(?:er|re)|
 
 def unrecorded_building(parsed: ParsedQuestion, retrieved: list[Source]) -> bool:
     """'In which building did Kishida and Marcos hold their summit on 9 February 2023?' when no sentence of
-    the best items puts what the question names in a building, other than one the question names itself."""
+    the best items puts what the question names in a building, other than one the question names itself, and
+    in the city it names ('which venue *in Tokyo*': a sentence naming Malacanang and no Tokyo is of another
+    meeting)."""
     text = asking(parsed.text)
     if parsed.answer_type != "where" or not _BUILDING_ASKED.search(text):
         return False
     asked = {place.lower() for place in places(text)}
+    cities = [place for place in asked if not _BUILDING.search(place.title()) and not set(tokens(place)) <= MONTH_WORDS]
     return not stated(retrieved, _names_used(text, _used(retrieved)), all,
-                      lambda one: any(_BUILDING.search(p) and p.lower() not in asked for p in places(one)),
+                      lambda one: (any(_BUILDING.search(p) and p.lower() not in asked for p in places(one))
+                                   and all(city in one.lower() for city in cities)),
                       occasion=parsed)
 
 

@@ -51,6 +51,7 @@ from assistant.on_record import spellings
     "When did Japan sign its RAA with Australia?",  # "after Japan's earlier RAAs with Australia": undated
     "How much did the Philippines spend on its navy in 2016?",  # sums of loans and grants are no spending
     "How much did the Philippines budget for defense as a percentage of GDP in 2024?",  # 2% is Japan's target
+    "Which hotel in Manila hosted the first 2+2 in April 2022?",  # it met in Tokyo: no Manila building for it
 ])
 def test_a_value_the_record_does_not_give_is_refused(assistant, question):
     assert assistant.ask(question).refused
@@ -91,6 +92,7 @@ def test_a_value_the_record_does_not_give_is_refused(assistant, question):
     "The RAA entered into force in 2026, right?",  # a claim to correct, not a question about 2026
     "When did the Philippines become Japan's third RAA partner?",  # 8 July 2024, though Australia is compared
     "How big was the second OSA grant?",  # 1.6 billion yen, in the title of an event about the grant
+    "In which building in Quezon City was the equipment transfer agreement signed?",  # Camp Aguinaldo
     "How much did Japan plan to spend on defense as a share of GDP under the 2022 strategy?",  # 2%: spending
 ])
 def test_a_value_the_record_gives_is_answered(assistant, question):
