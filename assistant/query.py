@@ -54,6 +54,7 @@ GLOSSARY = {
     "NSA": "national security adviser",
     "MCA": "Maritime Cooperative Activity",
     "PM": "prime minister",
+    "MOD": "Ministry of Defense",
 }
 
 

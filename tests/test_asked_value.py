@@ -93,6 +93,7 @@ def test_a_value_the_record_does_not_give_is_refused(assistant, question):
     "When did the Philippines become Japan's third RAA partner?",  # 8 July 2024, though Australia is compared
     "How big was the second OSA grant?",  # 1.6 billion yen, in the title of an event about the grant
     "In which building in Quezon City was the equipment transfer agreement signed?",  # Camp Aguinaldo
+    "When did the MOD hold its diesel-engine maintenance seminar for Philippine Navy crews?",  # written out there
     "How much did Japan plan to spend on defense as a share of GDP under the 2022 strategy?",  # 2%: spending
 ])
 def test_a_value_the_record_gives_is_answered(assistant, question):
