@@ -38,7 +38,7 @@ def unrecorded_sum(parsed: ParsedQuestion, retrieved: list[Source]) -> bool:
     for one ('each', 'on its own'), a sum for one; asked of a kind (a loan, a grant, spending), a sum of
     that kind (``_of_kind``)."""
     text = asking(parsed.text)
-    if parsed.answer_type not in ("how-many", "fact") or not _MONEY_ASKED.search(text):
+    if parsed.answer_type not in ("how-many", "fact", "definition") or not _MONEY_ASKED.search(text):
         return False
     currency = _IN_CURRENCY.search(text)
     amount = _CURRENCIES[currency.group(1).lower().rstrip("s")] if currency else _AMOUNT

@@ -228,15 +228,16 @@ def _names_used(text: str, used: set[str]) -> list[list[frozenset[str]]]:
     return [name for name in spellings(text) if named_in(name, used)]
 
 
-# Who held a role at something: its captain, commander, negotiator, head, chair, pilot or spokesperson.
+# Who held a role at something: its captain, commander, commandant, negotiator, head, chair, pilot or spokesperson.
 _ROLE_ASKED = re.compile(r"\bwho\s+(?:was|were|is|are)\s+(?:the\s+)?(?:[\w'-]+\s+){0,4}?"
-                         r"(captain|commander|commanding officer|skipper|negotiator|head|leader|chair\w*|pilot|"
-                         r"spokes\w+)\b|"
+                         r"(captain|commandant|commander|commanding officer|skipper|negotiator|head|leader|chair\w*|"
+                         r"pilot|spokes\w+)\b|"
                          r"\bwho\s+(captained|commanded|led|headed|negotiated|chaired|piloted|skippered)\b", re.I)
 _LEADING = r"lead(?!ers?\b|ership)|led|head|chair"  # who led a side headed it, or chaired it (the leaders did not)
 _ROLE_STEM = {"led": _LEADING, "leader": _LEADING, "head": _LEADING, "headed": _LEADING, "chaired": _LEADING,
               "commanding officer": "command", "commanded": "command", "commander": "command", "captained": "captain",
-              "negotiated": "negotiat", "negotiator": "negotiator", "piloted": "pilot", "skippered": "skipper"}
+              "negotiated": "negotiat", "negotiator": "negotiator", "piloted": "pilot", "skippered": "skipper",
+              "commandant": "commandant"}
 
 
 def unrecorded_role_holder(parsed: ParsedQuestion, retrieved: list[Source]) -> bool:

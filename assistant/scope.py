@@ -82,6 +82,7 @@ _MEASURES = frozenset(tokens(
     "builders maker makers manufacturer manufacturers contractor contractors supplier suppliers "
     "ship ships vessel vessels warship warships boat boats "  # any hull name answers 'which warship'
     "envoy envoys diplomat diplomats ambassador ambassadors representative representatives "  # any name answers
+    "outlet outlets newspaper newspapers "  # 'which Chinese *outlet* …': the paper's name answers
     "weight emphasis importance attention stress",  # 'how much weight does Tokyo give …': a degree
     keep_stopwords=True))
 _WH_PHRASE = re.compile(r"^\s*(?:and\s+)?(?:(?:in|at|on|from|to|for|with|by|during|under) (?=which|what))?"
@@ -93,7 +94,7 @@ _WH_PHRASE = re.compile(r"^\s*(?:and\s+)?(?:(?:in|at|on|from|to|for|with|by|duri
 _EVERYDAY = {tokens(word)[0]: tokens(formal)[0] for word, formal in (
     ("choppers", "helicopters"), ("planes", "aircraft"), ("jets", "aircraft"), ("GIs", "troops"),
     ("guardsmen", "personnel"), ("servicemen", "personnel"), ("spokesman", "spokesperson"),
-    ("spokeswoman", "spokesperson"))}
+    ("spokeswoman", "spokesperson"), ("Aussies", "Australians"))}
 _MEASURED = re.compile(r"(\d+(?:\.\d+)?)(?:m|km|nm|t|kg|mm)")  # a figure with its unit written on: '97m'
 _INFLECTED = re.compile(r"\b[a-z]+(?:ed|ing)\b")  # a verb's past or present participle, as the asker wrote it
 _HEAD_LETTERS = 4  # a shorter ending is a suffix, not a word ('-ion', '-ing')
@@ -103,11 +104,11 @@ _FOCUS_WORDS = 3  # a focus is a short noun phrase: 'unit price', 'Japanese ship
 _NUMBER_WORDS = frozenset(tokens(" ".join((*NUMBER_WORDS, "dozen")), keep_stopwords=True))  # stemmed, as focus words are
 _DETERMINERS = frozenset("the a an its their his her this that these those".split())
 _ORDINAL_TOKEN = re.compile(r"^\d+(?:st|nd|rd|th)$")
-# 'will', 'going to' before a verb (not 'going to Manila', 'going to the Philippines'), 'is … due to arrive',
-# 'when is the next …'
+# 'will', 'going to' before a verb (not 'going to Manila', 'going to the Philippines'), 'is … due / expected to
+# arrive', 'when is the next …', 'is she going … next year'
 _FUTURE = re.compile(r"\b(?:[Ww]ill|[Ww]on't)\b(?! of\b)|\bgoing to (?!(?:the|a|an|his|her|their|its)\b)[a-z]|"
-                     r"\b(?:is|are)\b[^?.,;]*\b(?:due|scheduled|slated) to (?!the\b|an?\b)[a-z]|"
-                     r"\b[Ww]hen (?:is|are) the next\b")
+                     r"\b(?:is|are)\b[^?.,;]*\b(?:due|scheduled|slated|expected|set|planned) to (?!the\b|an?\b)[a-z]|"
+                     r"\b[Ww]hen (?:is|are) the next\b|\b(?:is|are)\b[^?]*\bnext (?:year|month|week)\b")
 _CONDITION = re.compile(r"\b(?:once|if|assuming|after)\b", re.I)
 
 

@@ -52,6 +52,8 @@ from assistant.on_record import spellings
     "How much did the Philippines spend on its navy in 2016?",  # sums of loans and grants are no spending
     "How much did the Philippines budget for defense as a percentage of GDP in 2024?",  # 2% is Japan's target
     "Which hotel in Manila hosted the first 2+2 in April 2022?",  # it met in Tokyo: no Manila building for it
+    "What is the Philippine Navy's annual budget?",  # a sum asked as 'what is', of spending never stated
+    "When is Takaichi expected to visit Manila?",  # the record ends before it
 ])
 def test_a_value_the_record_does_not_give_is_refused(assistant, question):
     assert assistant.ask(question).refused
@@ -94,6 +96,9 @@ def test_a_value_the_record_does_not_give_is_refused(assistant, question):
     "How big was the second OSA grant?",  # 1.6 billion yen, in the title of an event about the grant
     "In which building in Quezon City was the equipment transfer agreement signed?",  # Camp Aguinaldo
     "When did the MOD hold its diesel-engine maintenance seminar for Philippine Navy crews?",  # written out there
+    "Which maritime cooperative activities did the JMSDF hold with the Aussies and the Americans?",  # Australians
+    "Who was PCG commandant at the launch of the first 97-metre MRRV?",  # George Ursabia
+    "Which Chinese newspaper called the Japan-Philippines relationship a quasi-alliance?",  # any name answers
     "How much did Japan plan to spend on defense as a share of GDP under the 2022 strategy?",  # 2%: spending
 ])
 def test_a_value_the_record_gives_is_answered(assistant, question):
