@@ -18,12 +18,15 @@ from collections.abc import Sequence
 
 from assistant.on_record import asking, named_in, of_occasion, spellings, uncompared
 from assistant.parse import ParsedQuestion
+from assistant.query import GLOSSARY
+from core.countries import states_named
 from core.dates import YEAR
 from core.model import Source
 from core.text import sentences
 from index.lexical import item_words
 
 _OPENING = 2  # an event's text opens with its date and title, then the sentence that says what happened
+_ACRONYM = re.compile(r"\b([A-Z]{2,})s?\b")
 _ASKS_WHETHER = re.compile(r"\s*(?:did|has|have|had|is|are|was|were|does|do)\b", re.I)
 _ITEMS = 1 << 12  # items remembered read: the record serves a few hundred
 
@@ -34,7 +37,11 @@ def unrecorded_date(parsed: ParsedQuestion, record: Sequence[Source]) -> bool:
     naming them with a year. A name the record never uses (a misspelling) is for scope's other rules."""
     if parsed.answer_type != "when":
         return False
-    names = [name for name in spellings(asking(parsed.text)) if any(named_in(name, _words(s)) for s in record)]
+    text = asking(parsed.text)
+    # An organisation's acronym the glossary does not spell out ('MOD', 'DND') may be written out in its event.
+    unread = {word.lower() for word in _ACRONYM.findall(text) if word not in GLOSSARY and not states_named(word)}
+    names = [name for name in spellings(text)
+             if any(named_in(name, _words(s)) for s in record) and not any(spelling <= unread for spelling in name)]
     if not names:
         return False
     return not any(all(named_in(name, words) for name in names)

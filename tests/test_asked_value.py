@@ -96,6 +96,7 @@ def test_a_value_the_record_does_not_give_is_refused(assistant, question):
     "How big was the second OSA grant?",  # 1.6 billion yen, in the title of an event about the grant
     "In which building in Quezon City was the equipment transfer agreement signed?",  # Camp Aguinaldo
     "When did the MOD hold its diesel-engine maintenance seminar for Philippine Navy crews?",  # written out there
+    "When did the DND and Japan's MOD sign their memorandum on defense cooperation?",  # 29 January 2015
     "Which maritime cooperative activities did the JMSDF hold with the Aussies and the Americans?",  # Australians
     "Who was PCG commandant at the launch of the first 97-metre MRRV?",  # George Ursabia
     "Which Chinese newspaper called the Japan-Philippines relationship a quasi-alliance?",  # any name answers
