@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.anchors import numbered
+from assistant.handlers.how_many import counts
 from assistant.on_record import spellings
 
 
@@ -54,6 +55,7 @@ from assistant.on_record import spellings
     "Which hotel in Manila hosted the first 2+2 in April 2022?",  # it met in Tokyo: no Manila building for it
     "What is the Philippine Navy's annual budget?",  # a sum asked as 'what is', of spending never stated
     "When is Takaichi expected to visit Manila?",  # the record ends before it
+    "How many radars did the 600 million yen OSA grant buy?",  # '600 million yen coastal radar grant' is a sum
 ])
 def test_a_value_the_record_does_not_give_is_refused(assistant, question):
     assert assistant.ask(question).refused
@@ -119,3 +121,8 @@ def test_figures_with_units_and_codes_without_hyphens_are_corpus_words(assistant
 def test_a_batch_or_a_round_is_numbered_with_what_it_is_of():
     assert numbered("the third batch of coast guard boats")[0].words == {"batch", "coast", "guard", "boat"}
     assert numbered("the 8th Political-Military meeting")[0].words == {"political", "militari", "meet"}
+
+
+def test_a_sum_before_a_noun_counts_nothing():
+    assert counts("after the 600 million yen coastal radar grant of November 2023", "radar") == []
+    assert counts("Japan sold four radars for USD 103.5 million", "radar") == [4.0]
