@@ -64,11 +64,12 @@ def _of_kind(parsed: ParsedQuestion, retrieved: list[Source], names: list[list[f
     """A sum (or share of GDP) of the one kind of money the question asks, if it asks one: in a sentence
     naming that kind, or in an event whose title does ('… sign the yen loan'). One state's spending is stated
     in a sentence naming that state: Japan's 2% of GDP is not the Philippines'."""
-    kinds = [given for asked, given in _MONEY_KINDS if asked.search(asking(parsed.text))]
+    text = asking(parsed.text)
+    kinds = [given for asked, given in _MONEY_KINDS if asked.search(text)]
     if len(kinds) != 1:
         return True
     kind = kinds[0]
-    spender = states_asked(asking(parsed.text)) if kind is _SPENDING else frozenset()
+    spender = states_asked(text) if kind is _SPENDING else frozenset()
     figure = lambda one: (bool(_AMOUNT.search(one) or PERCENT.search(one))  # noqa: E731
                           and (len(spender) != 1 or spender <= set(states_named(one))))
     titled = [s for s in retrieved[:STATEMENT_ITEMS] if s.kind == "event" and kind.search(s.title)]
