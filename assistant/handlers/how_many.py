@@ -57,15 +57,15 @@ def value(word: str) -> float:
 
 
 # A number followed by a scale or a currency is a sum: a '600 million yen coastal radar grant' counts no radars.
-_NOT_A_MEASURE = r"(?!(?:million|billion|trillion|yen|dollars?|pesos?|per ?cent)\b)"
+_NOT_A_SUM = r"(?!(?:million|billion|trillion|yen|dollars?|pesos?|per ?cent)\b)"
 
 
 def count_matches(text: str, noun: str) -> list[re.Match[str]]:
     """Each place ``text`` counts ``noun``, from its number to the noun ('ten 44-meter and two 97-meter
     vessels'); a year before a noun ('2024 exercises') and a sum ('600 million yen') are no count."""
     between = r"(?:[\w'’-]+\s+){0,3}?"  # up to three words, "the battalion's" among them
-    pattern = re.compile(rf"\b({COUNT_NUMBER})\s+{_NOT_A_MEASURE}{between}(?:(?:and|plus)\s+({COUNT_NUMBER})\s+"
-                         rf"{_NOT_A_MEASURE}{between})?{re.escape(noun)}\w*", re.I)
+    pattern = re.compile(rf"\b({COUNT_NUMBER})\s+{_NOT_A_SUM}{between}(?:(?:and|plus)\s+({COUNT_NUMBER})\s+"
+                         rf"{_NOT_A_SUM}{between})?{re.escape(noun)}\w*", re.I)
     return [m for m in pattern.finditer(text) if any(_counted(g) for g in m.groups())]
 
 
